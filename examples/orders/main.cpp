@@ -1,0 +1,95 @@
+// The LoopBack documentation's belongsTo example, in C++: an Order belongs to a Customer.
+// https://loopback.io/doc/en/lb3/BelongsTo-relations.html
+
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include <tether/memory.hpp>
+#include <tether/tether.hpp>
+
+struct Customer {
+  BOOST_HANA_DEFINE_STRUCT(Customer,
+      (std::int64_t, id),
+      (std::string, name),
+      (std::optional<std::string>, email));
+};
+
+struct Order {
+  BOOST_HANA_DEFINE_STRUCT(Order,
+      (std::int64_t, id),
+      (std::string, description),
+      (double, amount),
+      (tether::belongs_to<Customer>, customer));
+};
+
+namespace {
+
+std::string show(const std::shared_ptr<Customer>& c) { return c ? "Customer " + c->name : "nothing"; }
+
+}  // namespace
+
+int main() {
+  tether::datasource db{tether::memory{}};
+  int round_trips = 0;
+  db.on_query([&](const tether::query_event&) { ++round_trips; });
+  db.automigrate<Customer, Order>();
+
+  auto customers = db.repository<Customer>();
+  auto orders = db.repository<Order>();
+
+  Customer john{0, "John Smith", "john@example.com"};
+  Customer mary{0, "Mary Jones", std::nullopt};
+  customers.create(john);
+  customers.create(mary);
+  std::printf("created customers %lld (%s) and %lld (%s)\n", static_cast<long long>(john.id), john.name.c_str(),
+              static_cast<long long>(mary.id), mary.name.c_str());
+
+  Order order{};
+  order.description = "Pencils";
+  order.amount = 12.50;
+  order.customer = john.id;  // the foreign key, customerId
+  orders.create(order);
+  std::printf("created order %lld with customerId %lld\n", static_cast<long long>(order.id),
+              static_cast<long long>(*order.customer.key()));
+
+  auto loaded = *orders.find_by_id(order.id);
+  std::printf("order.customer() before get(): %s (loaded: %s)\n", show(loaded.customer()).c_str(),
+              loaded.customer.loaded() ? "yes" : "no");
+
+  const int before = round_trips;
+  auto customer = loaded.customer.get().get();  // a std::future, ready once the customer is loaded
+  std::printf("order.customer.get(): %s, in %d round trip\n", show(customer).c_str(), round_trips - before);
+  std::printf("order.customer() after get(): %s (cached, no I/O)\n", show(loaded.customer()).c_str());
+
+  loaded.customer(mary);  // set: key and cache, no I/O
+  std::printf("order.customer(mary): customerId is now %lld, order.customer() is %s\n",
+              static_cast<long long>(*loaded.customer.key()), show(loaded.customer()).c_str());
+  orders.update(loaded);
+
+  mary.name = "Mary Jones-Smith";
+  customers.update(mary);
+  std::printf("after renaming Mary in the store, the cache still says %s\n", show(loaded.customer()).c_str());
+  std::printf("order.customer.get(tether::refresh): %s\n", show(loaded.customer.get(tether::refresh).get()).c_str());
+
+  loaded.customer = john.id;  // a new key: the cache no longer applies
+  std::printf("order.customer = %lld: order.customer() is %s until the next get()\n",
+              static_cast<long long>(john.id), show(loaded.customer()).c_str());
+  std::printf("order.customer.get(): %s\n", show(loaded.customer.get().get()).c_str());
+  orders.update(loaded);
+
+  loaded.customer([](std::exception_ptr failure, std::shared_ptr<Customer> c) {
+    std::printf("callback form: %s\n", failure ? "failed" : show(c).c_str());
+  });
+
+  auto with_customers = orders.find(tether::filter{}.include("customer"));
+  std::printf("include: %zu order(s) with their customers: %s\n", with_customers.size(),
+              nlohmann::json(with_customers.front()).dump().c_str());
+
+  try {
+    customers.remove_by_id(john.id);
+  } catch (const tether::constraint_error& e) {
+    std::printf("removing John is refused: %s\n", e.what());
+  }
+  std::printf("%d round trips in all\n", round_trips);
+}

@@ -1,0 +1,519 @@
+#ifndef TETHER_BELONGS_TO_HPP
+#define TETHER_BELONGS_TO_HPP
+
+/// @file
+/// `tether::belongs_to<Target, Options...>`: LoopBack's belongsTo as a member of the model. It owns the foreign
+/// key (stored as relation name + "Id") and a cache tied to that key, and loads the target through the datasource
+/// its owner came from, or the one the target model is attached to.
+
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <tether/detail/link_state.hpp>
+#include <tether/detail/relation_options.hpp>
+#include <tether/detail/source.hpp>
+#include <tether/error.hpp>
+#include <tether/filter.hpp>
+#include <tether/fwd.hpp>
+#include <tether/model.hpp>
+#include <tether/value.hpp>
+
+namespace tether {
+namespace detail {
+
+template <class Target>
+struct not_a_model : std::false_type {};
+
+template <class Target, class KeyType, class ReferencedType>
+struct key_type_mismatch : std::false_type {};
+
+template <class Target, class Options>
+struct no_primary_key_property : std::false_type {};
+template <class Target, fixed_string Name>
+struct no_primary_key_property<Target, tether::primary_key<Name>> : no_such_property<Target, Name> {};
+
+template <class Target, class Options>
+struct check_primary_key {
+  static constexpr bool value = true;
+};
+template <class Target, class Options>
+  requires(!std::is_void_v<typename Options::primary_key_type>)
+struct check_primary_key<Target, Options> {
+  static_assert(member_index<Target>(Options::primary_key) != no_property ||
+                    no_primary_key_property<Target, typename Options::primary_key_type>::value,
+                "tether::belongs_to<Target, primary_key<Name>>: the target has no property of that name; name one "
+                "of the target's properties");
+  static constexpr bool value = true;
+};
+
+/// What a relation knows once its target is complete: the stored target type, the referenced property, its key.
+template <class Target, class Options>
+struct relation_target {
+  using type = std::conditional_t<Options::has_key, Target, persisted<Target>>;
+  static_assert(check_primary_key<type, Options>::value);
+  static constexpr std::size_t property = [] {
+    if constexpr (Options::primary_key.empty()) {
+      static_assert(has_id<type>, "tether::belongs_to<Target, key_type<K>>: a target named with key_type must "
+                                  "declare its id property (or name the key with primary_key<\"...\">)");
+      return id_index<type>;
+    } else {
+      return member_index<type>(Options::primary_key);
+    }
+  }();
+  using key = key_type_of<type, property>;
+  static_assert(integer_value<key> || std::is_same_v<key, std::string>,
+                "tether::belongs_to: the referenced property must be an integer or a std::string");
+};
+
+/// The target type and key type as the class body needs them: from key_type<K> without touching an incomplete
+/// target, from the target otherwise; placeholders when the target is no model, so that the one readable
+/// static_assert is the first error.
+template <class Target, class Options, bool Deferred = Options::has_key, bool IsModel = (Options::has_key || model<Target>)>
+struct relation_types {
+  using target = Target;
+  using key = typename Options::key;
+};
+template <class Target, class Options>
+struct relation_types<Target, Options, false, true> {
+  using target = typename relation_target<Target, Options>::type;
+  using key = typename relation_target<Target, Options>::key;
+};
+template <class Target, class Options>
+struct relation_types<Target, Options, false, false> {
+  using target = Target;
+  using key = std::int64_t;
+};
+
+struct relation_access;
+
+}  // namespace detail
+
+/// @brief LoopBack's belongsTo, declared as a member: `(tether::belongs_to<Customer>, customer)`.
+///
+/// The member name is the relation name; the foreign key is stored as the relation name plus "Id" (or as
+/// `foreign_key<"...">` names it), with the key type of the target property it references (its id, or
+/// `primary_key<"...">`). See API.md, "The accessor", for every call.
+template <class Target, class... Options>
+class belongs_to {
+  using options = detail::relation_options<Options...>;
+
+  static_assert(options::all_known,
+                "tether::belongs_to<Target, Options...>: unknown option; the options are foreign_key<\"...\">, "
+                "primary_key<\"...\">, on_delete<restrict|cascade|set_null>, key_type<K> and no_constraint");
+  static_assert(!(options::loose && options::delete_options > 0),
+                "tether::belongs_to: no_constraint turns integrity off, so on_delete has nothing to act on; keep one "
+                "of them");
+  static_assert(options::delete_options <= 1, "tether::belongs_to: give on_delete<...> once");
+  static_assert(options::has_key || model<Target> || detail::not_a_model<Target>::value,
+                "tether::belongs_to<Target>: Target is not a model; describe it with BOOST_HANA_DEFINE_STRUCT");
+
+  using types = detail::relation_types<Target, options>;
+
+public:
+  using tether_relation = void;
+  /// @brief What the relation links to and hands out (`with_id<Target>` for a target without id).
+  using target_type = typename types::target;
+  /// @brief The type of the key (the referenced property's, without std::optional).
+  using key_type = typename types::key;
+  using pointer = std::shared_ptr<target_type>;
+
+  static constexpr std::string_view foreign_key_option = options::foreign_key;
+  static constexpr delete_action delete_rule = options::action;
+  static constexpr bool enforced = !options::loose;
+
+  /// @brief Index of the referenced property in target_type (needs a complete target).
+  static constexpr std::size_t referenced_property() noexcept {
+    return detail::relation_target<Target, options>::property;
+  }
+
+  /// @brief The checks that need a complete target; run by the owner model's check (tether::model_checked).
+  template <class Owner>
+  static constexpr bool check_in_model() {
+    static_assert(model<Target> || detail::not_a_model<Target>::value,
+                  "tether::belongs_to<Target>: Target is not a model; describe it with BOOST_HANA_DEFINE_STRUCT");
+    if constexpr (model<Target>) {
+      using complete = detail::relation_target<Target, options>;
+      static_assert(std::is_same_v<key_type, typename complete::key> ||
+                        detail::key_type_mismatch<Target, key_type, typename complete::key>::value,
+                    "tether::belongs_to<Target, key_type<K>>: K differs from the type of the target property the "
+                    "key references; make them the same");
+    }
+    return true;
+  }
+
+  belongs_to() = default;
+
+  belongs_to(const belongs_to& other) : key_(other.key_), origin_(other.origin_) {
+    if (auto* state = other.state_.load(std::memory_order_acquire)) {
+      std::lock_guard lock(state->mutex);
+      if (state->loaded) adopt(make_loaded_state(state->target));
+    }
+  }
+
+  belongs_to(belongs_to&& other) noexcept
+      : key_(std::exchange(other.key_, std::nullopt)),
+        state_(other.state_.exchange(nullptr, std::memory_order_acq_rel)),
+        origin_(std::move(other.origin_)) {}
+
+  belongs_to& operator=(const belongs_to& other) {
+    if (this != &other) *this = belongs_to(other);
+    return *this;
+  }
+
+  belongs_to& operator=(belongs_to&& other) noexcept {
+    if (this != &other) {
+      release_state();
+      key_ = std::exchange(other.key_, std::nullopt);
+      state_.store(other.state_.exchange(nullptr, std::memory_order_acq_rel), std::memory_order_release);
+      origin_ = std::move(other.origin_);
+    }
+    return *this;
+  }
+
+  ~belongs_to() { release_state(); }
+
+  /// @brief Sets the key: `order.customer = 5;`, `= "ops@example.com"`, `= std::nullopt`. A different key drops
+  /// the cache. Narrowing conversions are refused.
+  template <class V>
+    requires(!std::is_same_v<std::remove_cvref_t<V>, belongs_to> &&
+             (std::is_same_v<std::remove_cvref_t<V>, std::nullopt_t> ||
+              std::is_same_v<std::remove_cvref_t<V>, std::optional<key_type>> ||
+              requires(V&& v) { key_type{std::forward<V>(v)}; }))
+  belongs_to& operator=(V&& v) {
+    std::optional<key_type> next;
+    if constexpr (!std::is_same_v<std::remove_cvref_t<V>, std::nullopt_t>) next = std::forward<V>(v);
+    if (next != key_) {
+      key_ = std::move(next);
+      release_state();
+    }
+    return *this;
+  }
+
+  /// @brief The foreign key; null (nullopt) when unset. `0` and `""` are keys like any other.
+  [[nodiscard]] const std::optional<key_type>& key() const noexcept { return key_; }
+
+  /// @brief The cached target, synchronously, never any I/O; null when nothing is cached or the key is null.
+  [[nodiscard]] pointer operator()() const {
+    auto* state = state_.load(std::memory_order_acquire);
+    if (state == nullptr) return nullptr;
+    std::lock_guard lock(state->mutex);
+    return state->target;
+  }
+
+  /// @brief True when the cache holds the answer for the current key (possibly "no row" or the null key).
+  [[nodiscard]] bool loaded() const {
+    auto* state = state_.load(std::memory_order_acquire);
+    if (state == nullptr) return false;
+    std::lock_guard lock(state->mutex);
+    return state->loaded;
+  }
+
+  /// @brief The target: a ready future from a valid cache, otherwise a load through the datasource.
+  [[nodiscard]] std::future<pointer> get() const { return as_future(load_kind::cached, nullptr); }
+  /// @brief Loads again whatever is cached.
+  [[nodiscard]] std::future<pointer> get(refresh_t) const { return as_future(load_kind::refresh, nullptr); }
+  /// @brief Always loads, with the filter; the result replaces the cache only when it narrows nothing.
+  [[nodiscard]] std::future<pointer> get(const filter& f) const { return as_future(load_kind::filtered, &f); }
+
+  /// @brief The load of get(), answered through `callback(std::exception_ptr, pointer)`, exactly once.
+  template <class F>
+    requires std::invocable<F&, std::exception_ptr, pointer>
+  void operator()(F&& callback) const {
+    start_load(load_kind::cached, nullptr, detail::load_callback<target_type>(std::forward<F>(callback)));
+  }
+  /// @brief The load of get(filter), answered through the callback.
+  template <class F>
+    requires std::invocable<F&, std::exception_ptr, pointer>
+  void operator()(const filter& f, F&& callback) const {
+    start_load(load_kind::filtered, &f, detail::load_callback<target_type>(std::forward<F>(callback)));
+  }
+
+  /// @brief Links to `target` (copied): key and cache. No I/O. Throws when the target has no key yet.
+  void operator()(const target_type& target) { link(std::make_shared<target_type>(target)); }
+  /// @brief Links to `target` (shared). A null pointer clears the link.
+  void operator()(pointer target) {
+    if (target == nullptr) return unlink();
+    link(std::move(target));
+  }
+  /// @brief Clears key and cache.
+  void operator()(std::nullptr_t) { unlink(); }
+
+  /// @brief Creates the target through its datasource and links it. The owner itself is saved by the caller.
+  pointer create(target_type target) {
+    auto store = resolve("create").store;
+    try {
+      store->create(std::span<target_type>(&target, 1));
+    } catch (...) {
+      detail::rethrow_with_context("tether: belongs_to create of " + std::string(model_name<target_type>) + ": ");
+    }
+    auto created = std::make_shared<target_type>(std::move(target));
+    link(created);
+    return created;
+  }
+
+  /// @brief Updates the linked target; its key may not change.
+  pointer update(target_type target) {
+    if (!key_) {
+      throw error("tether: belongs_to update of " + std::string(model_name<target_type>) +
+                  ": the relation is empty (its key is null); link a target first");
+    }
+    const auto& new_key = target_key(target);
+    if (!new_key || *new_key != *key_) {
+      throw error("tether: Cannot override foreign key " + referenced_name() + " of " +
+                  std::string(model_name<target_type>) + " from " + detail::describe(detail::to_value(*key_)) +
+                  " to " + detail::describe(detail::to_value(new_key)));
+    }
+    auto store = resolve("update").store;
+    try {
+      store->update(target);
+    } catch (...) {
+      detail::rethrow_with_context("tether: belongs_to update of " + describe_link() + ": ");
+    }
+    auto updated = std::make_shared<target_type>(std::move(target));
+    replace_state(make_loaded_state(updated));
+    return updated;
+  }
+
+  /// @brief LoopBack's destroy: clears key and cache; the target row stays. The caller saves the owner.
+  void unlink() {
+    key_.reset();
+    replace_state(make_loaded_state(nullptr));
+  }
+
+private:
+  friend struct detail::relation_access;
+  using state_type = detail::link_state<target_type>;
+  using load_type = detail::pending_load<target_type>;
+
+  enum class load_kind { cached, refresh, filtered };
+
+  static std::optional<key_type> target_key(const target_type& target) {
+    const auto& referenced = get_property<referenced_property()>(target);
+    if constexpr (detail::is_optional<std::remove_cvref_t<decltype(referenced)>>::value) {
+      if (!referenced || *referenced == key_type{}) return std::nullopt;
+      return key_type(*referenced);
+    } else {
+      if (referenced == key_type{}) return std::nullopt;
+      return key_type(referenced);
+    }
+  }
+
+  static std::string referenced_name() {
+    return std::string(property_name<target_type, referenced_property()>);
+  }
+
+  [[nodiscard]] std::string describe_link() const {
+    return std::string(model_name<target_type>) + " " + referenced_name() + " " +
+           detail::describe(detail::to_value(key_));
+  }
+
+  void link(pointer target) {
+    static_assert(check_in_model<void>());
+    auto key = target_key(*target);
+    if (!key) {
+      throw error("tether: cannot link to a " + std::string(model_name<target_type>) + " whose " + referenced_name() +
+                  " is not set yet; create it first (or use the relation's create)");
+    }
+    key_ = std::move(key);
+    replace_state(make_loaded_state(std::move(target)));
+  }
+
+  static state_type* make_loaded_state(pointer target) {
+    auto* state = new state_type();
+    state->loaded = true;
+    state->target = std::move(target);
+    return state;
+  }
+
+  // The owner's reference to a state is counted like any other; adopt takes a fresh state.
+  void adopt(state_type* state) noexcept {
+    intrusive_ptr_add_ref(state);
+    state_.store(state, std::memory_order_release);
+  }
+
+  void replace_state(state_type* state) noexcept {
+    release_state();
+    adopt(state);
+  }
+
+  void release_state() noexcept {
+    if (auto* state = state_.exchange(nullptr, std::memory_order_acq_rel)) {
+      {
+        std::lock_guard lock(state->mutex);
+        state->owner_alive = false;
+      }
+      intrusive_ptr_release(state);
+    }
+  }
+
+  // Const loads may race to create the state; the first one wins and the others use it.
+  state_type* ensure_state() const {
+    auto* state = state_.load(std::memory_order_acquire);
+    if (state != nullptr) return state;
+    auto* fresh = new state_type();
+    intrusive_ptr_add_ref(fresh);
+    if (state_.compare_exchange_strong(state, fresh, std::memory_order_acq_rel)) return fresh;
+    intrusive_ptr_release(fresh);
+    return state;
+  }
+
+  /// Where loads and writes go: the datasource the owner came from, else the one the target is attached to.
+  struct route {
+    std::shared_ptr<detail::source> source;
+    std::shared_ptr<detail::model_store<target_type>> store;
+  };
+
+  route resolve(std::string_view action) const {
+    static_assert(check_in_model<void>());
+    std::shared_ptr<detail::source> source = origin_.lock();
+    if (source == nullptr || !source->open()) source = detail::attachment<target_type>::get();
+    auto store = source != nullptr && source->open() ? source->template store<target_type>() : nullptr;
+    if (store == nullptr) {
+      throw not_attached("tether: cannot " + std::string(action) + " " + describe_link() + ": " +
+                         std::string(model_name<target_type>) +
+                         " is not attached to a datasource; call automigrate or autoupdate with it, or load the "
+                         "owner through a repository");
+    }
+    return {std::move(source), std::move(store)};
+  }
+
+  std::future<pointer> as_future(load_kind kind, const filter* f) const {
+    auto promise = std::make_shared<std::promise<pointer>>();
+    auto future = promise->get_future();
+    start_load(kind, f, [promise](std::exception_ptr failure, pointer target) {
+      if (failure) promise->set_exception(std::move(failure));
+      else promise->set_value(std::move(target));
+    });
+    return future;
+  }
+
+  void start_load(load_kind kind, const filter* f, detail::load_callback<target_type> callback) const {
+    static_assert(check_in_model<void>());
+    state_type* state = ensure_state();
+    std::shared_ptr<load_type> load;
+    bool starts = false;
+    {
+      std::lock_guard lock(state->mutex);
+      if (kind == load_kind::cached && state->loaded) {
+        auto cached = state->target;
+        return detail::deliver<target_type>(callback, nullptr, std::move(cached));
+      }
+      if (!key_ && kind != load_kind::filtered) {
+        // A null key answers null with no I/O, and that answer is cached like any other.
+        state->loaded = true;
+        state->target = nullptr;
+        return detail::deliver<target_type>(callback, nullptr, nullptr);
+      }
+      if (kind == load_kind::cached && state->pending) {
+        load = state->pending;  // share the load in flight; its starter launched it
+      } else {
+        const bool writes_cache = kind != load_kind::filtered || !f->narrows();
+        load = std::make_shared<load_type>(writes_cache ? ++state->issued : 0, writes_cache);
+        if (kind != load_kind::filtered) state->pending = load;
+        starts = true;
+      }
+    }
+    load->join(std::move(callback));
+    if (starts) launch(kind, f, std::move(load), boost::intrusive_ptr<state_type>(state));
+  }
+
+  void launch(load_kind kind, const filter* f, std::shared_ptr<load_type> load,
+              boost::intrusive_ptr<state_type> state) const {
+    auto finish = [load, state](std::exception_ptr failure, pointer target) {
+      state->complete(*load, target, failure == nullptr);
+      load->finish(std::move(failure), std::move(target));
+    };
+    if (!key_) return finish(nullptr, nullptr);  // a filtered load of a null key: nothing to look up
+    route to;
+    try {
+      to = resolve("load");
+    } catch (...) {
+      return finish(std::current_exception(), nullptr);
+    }
+    const std::string context = "tether: loading " + describe_link() + ": ";
+    constexpr std::size_t referenced = referenced_property();
+    auto first_or_null = [](std::vector<target_type>& rows) {
+      return rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front()));
+    };
+    if (kind == load_kind::filtered) {
+      filter narrowed = *f;
+      narrowed.where(std::string(property_name<target_type, referenced>), *key_).limit(1);
+      to.source->run([store = to.store, narrowed = std::move(narrowed), finish, context, first_or_null] {
+        try {
+          auto rows = store->find(narrowed);
+          finish(nullptr, first_or_null(rows));
+        } catch (...) {
+          finish(detail::current_exception_with_context(context), nullptr);
+        }
+      });
+    } else {
+      query by_key;
+      by_key.where = predicate{referenced, operator_kind::eq, {detail::to_value(*key_)}, {}};
+      by_key.limit = 1;
+      to.source->run([store = to.store, by_key = std::move(by_key), finish, context, first_or_null] {
+        try {
+          auto rows = store->select(by_key);
+          finish(nullptr, first_or_null(rows));
+        } catch (...) {
+          finish(detail::current_exception_with_context(context), nullptr);
+        }
+      });
+    }
+  }
+
+  std::optional<key_type> key_;
+  mutable std::atomic<state_type*> state_{nullptr};
+  std::weak_ptr<detail::source> origin_;
+};
+
+namespace detail {
+
+/// What the datasource, include and JSON may do to a relation that its public interface does not offer.
+struct relation_access {
+  template <class Relation>
+  static void set_origin(Relation& relation, const std::weak_ptr<source>& origin) {
+    relation.origin_ = origin;
+  }
+
+  /// Caches `target` as the answer for the current key (null: "no row").
+  template <class Relation>
+  static void cache(Relation& relation, typename Relation::pointer target) {
+    relation.replace_state(Relation::make_loaded_state(std::move(target)));
+  }
+};
+
+/// Lets every relation member of `row` remember the datasource the row came from.
+template <class M>
+void adopt_origin(M& row, const std::weak_ptr<source>& origin) {
+  for_each_property<M>([&](auto i) {
+    if constexpr (is_foreign_key<M, i>) relation_access::set_origin(member_of<M, i>(row), origin);
+  });
+}
+
+}  // namespace detail
+
+/// @brief What a connector needs to know of foreign key I of model M: the target, the referenced property,
+/// what removing a target does, and whether integrity is enforced at all.
+template <model M, std::size_t I>
+  requires is_foreign_key<M, I>
+struct reference {
+  using relation = detail::member_type<M, I>;
+  using target = typename relation::target_type;
+  static constexpr std::size_t target_property = relation::referenced_property();
+  static constexpr delete_action on_delete = relation::delete_rule;
+  static constexpr bool enforced = relation::enforced;
+};
+
+}  // namespace tether
+
+#endif

@@ -1,0 +1,132 @@
+#ifndef TETHER_CONNECTOR_HPP
+#define TETHER_CONNECTOR_HPP
+
+/// @file
+/// The seam between the datasource and a store. A connector is a class with a handful of member templates, one
+/// per operation, each taking the model type. It reads and writes rows through `get_property`/`set_property`
+/// (model.hpp) and learns foreign keys through `tether::reference` (belongs_to.hpp): it never sees a relation,
+/// a cache or a filter string. Every name and value in a `tether::query` has been checked against the model
+/// before the connector is called.
+
+#include <concepts>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tether/filter.hpp>
+#include <tether/model.hpp>
+#include <tether/value.hpp>
+
+namespace tether {
+
+/// @brief A where tree whose property names are resolved to indexes and whose values fit the property types
+/// (an integer property gets `std::int64_t` operands, a real one `double`, a time one `time_point`).
+struct predicate {
+  std::size_t property = 0;  ///< index into the model's properties; unused for and_/or_
+  operator_kind op = operator_kind::and_;
+  std::vector<value> values;         ///< operands: one, two for between, any number for inq/nin
+  std::vector<predicate> children;   ///< for and_/or_
+};
+
+/// @brief One term of a sort.
+struct sort_key {
+  std::size_t property = 0;
+  bool descending = false;
+};
+
+/// @brief What a connector is asked to read or count, connector-neutral and checked against the model.
+struct query {
+  std::optional<predicate> where;      ///< none: every row
+  std::vector<std::size_t> fields;     ///< property indexes to read; empty: all. The id is always among them.
+  std::vector<sort_key> order;         ///< empty: by id ascending
+  std::optional<std::size_t> limit;
+  std::size_t skip = 0;
+};
+
+/// @brief One round trip to the store, as `datasource::on_query` reports it. Valid during the call only.
+struct query_event {
+  std::string_view model;
+  std::string_view operation;  ///< "find", "count", "create", "update", "delete", "migrate", "transaction"
+  std::string_view text;       ///< SQL for SQL stores; a JSON rendering of the query for memory
+};
+
+/// @brief What a connector reports its round trips to. Building the text costs nothing when nobody listens.
+class query_observer {
+public:
+  using hook = std::function<void(const query_event&)>;
+
+  query_observer() = default;
+  explicit query_observer(std::shared_ptr<const hook> listener) : listener_(std::move(listener)) {}
+
+  [[nodiscard]] bool active() const noexcept { return listener_ != nullptr; }
+
+  /// @brief Reports one round trip; `text()` is called only when someone listens.
+  template <class TextFn>
+  void operator()(std::string_view model, std::string_view operation, TextFn&& text) const {
+    if (!listener_) return;
+    const std::string rendered = std::forward<TextFn>(text)();
+    (*listener_)(query_event{model, operation, rendered});
+  }
+
+private:
+  std::shared_ptr<const hook> listener_;
+};
+
+namespace detail {
+
+/// The model a connector concept check is instantiated with.
+struct connector_archetype {
+  BOOST_HANA_DEFINE_STRUCT(connector_archetype, (std::int64_t, id), (std::string, name));
+};
+
+}  // namespace detail
+
+/// @brief What a store must offer the datasource. Each operation is a member template over the model type `M`
+/// (always a model with an id), and reports each round trip to the observer it is given.
+///
+/// - `C::parameter_limit`: the most values one statement may bind; include splits its key lists by it.
+/// - `c.ensure_table<M>(log)`: create M's table if missing, add missing columns; keep data (autoupdate).
+/// - `c.drop_table<M>(log)`: remove M's table and its rows (automigrate drops, then ensures).
+/// - `c.insert<M>(rows, log)`: store the rows, all or none; write generated integer ids back into rows whose
+///   id is value-initialised. Throws `constraint_error` for a foreign key matching no target or a duplicate id.
+/// - `c.select<M>(query, log)`: the matching rows, sorted, paged, with unselected properties value-initialised.
+/// - `c.update<M>(row, log)`: replace the row with row's id; false when there is none. Integrity as for insert,
+///   and a referenced property may not change while rows reference it.
+/// - `c.remove<M>(id, log)`: remove the row, applying each referencing relation's delete_action (restrict
+///   refuses the whole removal, cascade removes, set_null clears keys); false when there is none.
+/// - `c.count<M>(query, log)`: how many rows match `query.where`.
+/// - `c.begin(log)`, `c.commit(log)`, `c.rollback(log)`: a transaction on the calling thread; every operation
+///   that thread makes in between is part of it.
+template <class C>
+concept connector =
+    std::move_constructible<C> &&
+    requires(C& c, detail::connector_archetype& row, std::span<detail::connector_archetype> rows, const query& q,
+             const query_observer& log, const std::int64_t& id) {
+      { C::parameter_limit } -> std::convertible_to<std::size_t>;
+      c.template ensure_table<detail::connector_archetype>(log);
+      c.template drop_table<detail::connector_archetype>(log);
+      c.template insert<detail::connector_archetype>(rows, log);
+      { c.template select<detail::connector_archetype>(q, log) } -> std::same_as<std::vector<detail::connector_archetype>>;
+      { c.template update<detail::connector_archetype>(std::as_const(row), log) } -> std::same_as<bool>;
+      { c.template remove<detail::connector_archetype>(id, log) } -> std::same_as<bool>;
+      { c.template count<detail::connector_archetype>(q, log) } -> std::convertible_to<std::size_t>;
+      c.begin(log);
+      c.commit(log);
+      c.rollback(log);
+    };
+
+/// @brief A connector whose operations are quick and never wait on I/O (memory): relation loads run on the
+/// calling thread instead of a worker.
+template <class C>
+concept inline_connector = connector<C> && requires { requires C::runs_inline; };
+
+}  // namespace tether
+
+#endif

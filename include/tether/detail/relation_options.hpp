@@ -1,0 +1,107 @@
+#ifndef TETHER_DETAIL_RELATION_OPTIONS_HPP
+#define TETHER_DETAIL_RELATION_OPTIONS_HPP
+
+/// @file
+/// Reads belongs_to's options (extra template arguments, in any order) into one set of constants.
+
+#include <initializer_list>
+#include <string_view>
+#include <type_traits>
+
+#include <tether/fwd.hpp>
+
+namespace tether::detail {
+
+struct no_key_type {};
+
+template <class Option>
+struct option_traits {
+  static constexpr bool known = false;
+  static constexpr std::string_view foreign_key{};
+  static constexpr std::string_view primary_key{};
+  static constexpr int delete_options = 0;
+  static constexpr delete_action action = delete_action::restrict;
+  static constexpr bool loose = false;
+  using key = no_key_type;
+};
+
+template <fixed_string Name>
+struct option_traits<tether::foreign_key<Name>> : option_traits<void> {
+  static constexpr bool known = true;
+  static constexpr std::string_view foreign_key = Name.view();
+};
+
+template <fixed_string Name>
+struct option_traits<tether::primary_key<Name>> : option_traits<void> {
+  static constexpr bool known = true;
+  static constexpr std::string_view primary_key = Name.view();
+};
+
+template <class Action>
+struct option_traits<tether::on_delete<Action>> : option_traits<void> {
+  static_assert(std::is_same_v<Action, restrict> || std::is_same_v<Action, cascade> || std::is_same_v<Action, set_null>,
+                "tether::on_delete<Action>: Action must be tether::restrict, tether::cascade or tether::set_null");
+  static constexpr bool known = true;
+  static constexpr int delete_options = 1;
+  static constexpr delete_action action = Action::action;
+};
+
+template <class K>
+struct option_traits<tether::key_type<K>> : option_traits<void> {
+  static constexpr bool known = true;
+  using key = K;
+};
+
+template <>
+struct option_traits<tether::no_constraint> : option_traits<void> {
+  static constexpr bool known = true;
+  static constexpr bool loose = true;
+};
+
+constexpr std::string_view first_named(std::initializer_list<std::string_view> names) {
+  for (const auto name : names)
+    if (!name.empty()) return name;
+  return {};
+}
+
+template <class... Keys>
+struct first_key {
+  using type = no_key_type;
+};
+template <class Key, class... Rest>
+struct first_key<Key, Rest...> {
+  using type = std::conditional_t<std::is_same_v<Key, no_key_type>, typename first_key<Rest...>::type, Key>;
+};
+
+/// The primary_key option among Options, to name it in a diagnostic; void when there is none.
+template <class... Options>
+struct primary_key_option {
+  using type = void;
+};
+template <class Option, class... Rest>
+struct primary_key_option<Option, Rest...> : primary_key_option<Rest...> {};
+template <fixed_string Name, class... Rest>
+struct primary_key_option<tether::primary_key<Name>, Rest...> {
+  using type = tether::primary_key<Name>;
+};
+
+template <class... Options>
+struct relation_options {
+  static constexpr bool all_known = (option_traits<Options>::known && ...);
+  static constexpr std::string_view foreign_key = first_named({std::string_view{}, option_traits<Options>::foreign_key...});
+  static constexpr std::string_view primary_key = first_named({std::string_view{}, option_traits<Options>::primary_key...});
+  static constexpr int delete_options = (0 + ... + option_traits<Options>::delete_options);
+  static constexpr bool loose = (false || ... || option_traits<Options>::loose);
+  static constexpr delete_action action = [] {
+    delete_action chosen = delete_action::restrict;
+    ((chosen = option_traits<Options>::delete_options ? option_traits<Options>::action : chosen), ...);
+    return chosen;
+  }();
+  using key = typename first_key<typename option_traits<Options>::key...>::type;
+  static constexpr bool has_key = !std::is_same_v<key, no_key_type>;
+  using primary_key_type = typename primary_key_option<Options...>::type;
+};
+
+}  // namespace tether::detail
+
+#endif

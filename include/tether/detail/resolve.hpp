@@ -1,0 +1,159 @@
+#ifndef TETHER_DETAIL_RESOLVE_HPP
+#define TETHER_DETAIL_RESOLVE_HPP
+
+/// @file
+/// Turns a filter (names and loosely typed values) into a `tether::query` for model M: every name checked
+/// against the model, every value converted to the property's kind. Errors name model, property and value.
+
+#include <cmath>
+#include <string>
+#include <string_view>
+
+#include <tether/connector.hpp>
+#include <tether/detail/time.hpp>
+#include <tether/error.hpp>
+#include <tether/filter.hpp>
+#include <tether/model.hpp>
+#include <tether/value.hpp>
+
+namespace tether::detail {
+
+template <class M>
+std::size_t resolve_property(std::string_view name, std::string_view clause) {
+  const auto table = properties<M>();
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (table[i].name == name) return i;
+  throw validation_error("tether: " + std::string(model_name<M>) + " has no property \"" + std::string(name) +
+                         "\" (in " + std::string(clause) + ")");
+}
+
+inline const char* kind_name(value_kind kind) noexcept {
+  switch (kind) {
+    case value_kind::integer: return "an integer";
+    case value_kind::real: return "a number";
+    case value_kind::boolean: return "a boolean";
+    case value_kind::string: return "a string";
+    case value_kind::time: return "a date (ISO-8601 string)";
+    case value_kind::json: return "an object";
+  }
+  return "a value";
+}
+
+/// Converts `v` to the representation a property of `info.kind` compares with, or throws.
+template <class M>
+value coerce(const property_info& info, const value& v) {
+  auto refuse = [&]() -> value {
+    throw validation_error("tether: " + std::string(model_name<M>) + "." + std::string(info.name) + " expects " +
+                           kind_name(info.kind) + ", got " + describe(v));
+  };
+  if (std::holds_alternative<std::nullptr_t>(v)) return v;
+  switch (info.kind) {
+    case value_kind::integer:
+      if (const auto* i = std::get_if<std::int64_t>(&v)) return *i;
+      if (const auto* d = std::get_if<double>(&v); d && std::isfinite(*d) && std::trunc(*d) == *d &&
+                                                   std::abs(*d) < 9.2e18)
+        return static_cast<std::int64_t>(*d);
+      return refuse();
+    case value_kind::real:
+      if (const auto* d = std::get_if<double>(&v)) return *d;
+      if (const auto* i = std::get_if<std::int64_t>(&v)) return static_cast<double>(*i);
+      return refuse();
+    case value_kind::boolean:
+      if (std::holds_alternative<bool>(v)) return v;
+      return refuse();
+    case value_kind::string:
+      if (std::holds_alternative<std::string>(v)) return v;
+      return refuse();
+    case value_kind::time:
+      if (std::holds_alternative<time_point>(v)) return v;
+      if (const auto* s = std::get_if<std::string>(&v))
+        if (auto t = parse_iso8601(*s)) return *t;
+      return refuse();
+    case value_kind::json:
+      break;
+  }
+  throw validation_error("tether: " + std::string(model_name<M>) + "." + std::string(info.name) +
+                         " is an object property and cannot be compared in a where clause");
+}
+
+template <class M>
+predicate resolve_condition(const condition& c) {
+  if (c.op == operator_kind::and_ || c.op == operator_kind::or_) {
+    predicate node{0, c.op, {}, {}};
+    node.children.reserve(c.children.size());
+    for (const auto& child : c.children) node.children.push_back(resolve_condition<M>(child));
+    return node;
+  }
+  const std::size_t index = resolve_property<M>(c.property, "where");
+  const property_info& info = properties<M>()[index];
+  auto where_error = [&](const std::string& why) {
+    return validation_error("tether: " + std::string(model_name<M>) + "." + std::string(info.name) + ": " + why);
+  };
+  predicate leaf{index, c.op, {}, {}};
+  switch (c.op) {
+    case operator_kind::eq:
+    case operator_kind::neq:
+    case operator_kind::gt:
+    case operator_kind::gte:
+    case operator_kind::lt:
+    case operator_kind::lte:
+      if (c.values.size() != 1) throw where_error("the operator takes one value");
+      if (c.op != operator_kind::eq && c.op != operator_kind::neq && std::holds_alternative<std::nullptr_t>(c.values[0]))
+        throw where_error("null can only be compared with equality (eq, neq)");
+      break;
+    case operator_kind::between:
+      if (c.values.size() != 2) throw where_error("between takes two values, got " + std::to_string(c.values.size()));
+      for (const auto& v : c.values)
+        if (std::holds_alternative<std::nullptr_t>(v)) throw where_error("between takes no null bound");
+      break;
+    case operator_kind::like:
+    case operator_kind::nlike:
+      if (info.kind != value_kind::string) throw where_error("like and nlike apply to string properties only");
+      if (c.values.size() != 1 || !std::holds_alternative<std::string>(c.values[0]))
+        throw where_error("like and nlike take one string pattern");
+      break;
+    case operator_kind::inq:
+    case operator_kind::nin:
+      break;
+    case operator_kind::and_:
+    case operator_kind::or_:
+      break;
+  }
+  leaf.values.reserve(c.values.size());
+  for (const auto& v : c.values) leaf.values.push_back(coerce<M>(info, v));
+  return leaf;
+}
+
+/// Indexes for `fields`: the named ones plus the id, which is always read so a result can be written back.
+template <class M>
+std::vector<std::size_t> resolve_fields(const std::vector<std::string>& names) {
+  std::vector<std::size_t> indexes;
+  if (names.empty()) return indexes;
+  std::vector<bool> chosen(property_count<M>, false);
+  if constexpr (has_id<M>) chosen[id_index<M>] = true;
+  for (const auto& name : names) chosen[resolve_property<M>(name, "fields")] = true;
+  for (std::size_t i = 0; i < chosen.size(); ++i)
+    if (chosen[i]) indexes.push_back(i);
+  return indexes;
+}
+
+template <class M>
+query resolve_query(const filter& f) {
+  query q;
+  if (f.where_condition() && !f.where_condition()->matches_all()) q.where = resolve_condition<M>(*f.where_condition());
+  q.fields = resolve_fields<M>(f.selected_fields());
+  for (const auto& term : f.sort_order()) {
+    const std::size_t index = resolve_property<M>(term.property, "order");
+    if (properties<M>()[index].kind == value_kind::json)
+      throw validation_error("tether: " + std::string(model_name<M>) + "." + term.property +
+                             " is an object property and cannot be sorted on");
+    q.order.push_back({index, term.descending});
+  }
+  q.limit = f.row_limit();
+  q.skip = f.row_offset();
+  return q;
+}
+
+}  // namespace tether::detail
+
+#endif

@@ -1,0 +1,132 @@
+#ifndef TETHER_DETAIL_SOURCE_HPP
+#define TETHER_DETAIL_SOURCE_HPP
+
+/// @file
+/// What a relation needs of a datasource, without knowing its connector: per-model stores behind a virtual
+/// interface, a way to run a load, and the process-wide attachment of models to the datasource that last
+/// migrated them.
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <span>
+#include <unordered_map>
+#include <vector>
+
+#include <tether/connector.hpp>
+#include <tether/error.hpp>
+#include <tether/filter.hpp>
+#include <tether/model.hpp>
+
+namespace tether::detail {
+
+/// The operations of one model's repository, behind a virtual call per operation (never per row).
+template <class M>
+class model_store {
+public:
+  virtual ~model_store() = default;
+
+  virtual void create(std::span<M> rows) = 0;
+  virtual std::vector<M> select(const query& q) = 0;
+  virtual std::vector<M> find(const filter& f) = 0;
+  virtual std::size_t count(const condition& c) = 0;
+  virtual void update(const M& row) = 0;
+  virtual bool remove(const id_type<M>& id) = 0;
+};
+
+/// A unique address per type, used as a key in the store registry.
+template <class M>
+inline constexpr char type_tag = 0;
+
+/// A datasource as relations see it.
+class source {
+public:
+  virtual ~source() = default;
+
+  /// The store of model M, or null when M has none here.
+  template <class M>
+  std::shared_ptr<model_store<M>> store() {
+    std::lock_guard lock(registry_mutex_);
+    const auto found = stores_.find(&type_tag<M>);
+    return found == stores_.end() ? nullptr : std::static_pointer_cast<model_store<M>>(found->second);
+  }
+
+  /// Runs a relation load: on the calling thread for an inline connector or inside a transaction, on a
+  /// worker otherwise. The task must not throw.
+  virtual void run(std::function<void()> task) = 0;
+
+  /// False once the datasource object is destroyed (repositories may still hold the core).
+  [[nodiscard]] virtual bool open() const noexcept = 0;
+
+protected:
+  template <class M>
+  std::shared_ptr<model_store<M>> find_or_add_store(const std::function<std::shared_ptr<model_store<M>>()>& make) {
+    std::lock_guard lock(registry_mutex_);
+    auto& slot = stores_[&type_tag<M>];
+    if (!slot) slot = make();
+    return std::static_pointer_cast<model_store<M>>(slot);
+  }
+
+private:
+  std::mutex registry_mutex_;
+  std::unordered_map<const void*, std::shared_ptr<void>> stores_;
+};
+
+/// The datasource a model was last attached to by automigrate/autoupdate, process-wide and weak: destroying
+/// the datasource detaches it.
+template <class M>
+class attachment {
+public:
+  static void attach(const std::shared_ptr<source>& s) {
+    std::lock_guard lock(mutex_);
+    slot_ = s;
+  }
+  static void detach(const source* s) {
+    std::lock_guard lock(mutex_);
+    if (slot_.lock().get() == s) slot_.reset();
+  }
+  static std::shared_ptr<source> get() {
+    std::lock_guard lock(mutex_);
+    return slot_.lock();
+  }
+
+private:
+  static inline std::mutex mutex_;
+  static inline std::weak_ptr<source> slot_;
+};
+
+/// The datasource whose transaction the current thread is in, if any: loads made inside a transaction run on
+/// the transaction's thread, so they see its writes and never wait for its lock.
+inline thread_local const source* current_transaction = nullptr;
+
+/// Rethrows the exception in flight as the same tether type, its message prefixed with `context`.
+[[noreturn]] inline void rethrow_with_context(const std::string& context) {
+  try {
+    throw;
+  } catch (const validation_error& e) {
+    throw validation_error(context + e.what());
+  } catch (const constraint_error& e) {
+    throw constraint_error(context + e.what());
+  } catch (const not_found& e) {
+    throw not_found(context + e.what());
+  } catch (const not_attached& e) {
+    throw not_attached(context + e.what());
+  } catch (const connection_error& e) {
+    throw connection_error(context + e.what());
+  } catch (const error& e) {
+    throw error(context + e.what());
+  }
+}
+
+inline std::exception_ptr current_exception_with_context(const std::string& context) {
+  try {
+    rethrow_with_context(context);
+  } catch (...) {
+    return std::current_exception();
+  }
+}
+
+}  // namespace tether::detail
+
+#endif

@@ -1,0 +1,386 @@
+#ifndef TETHER_MODEL_HPP
+#define TETHER_MODEL_HPP
+
+/// @file
+/// What a model is: a struct described with BOOST_HANA_DEFINE_STRUCT (or BOOST_HANA_ADAPT_STRUCT). From that
+/// descriptor this header derives, at compile time, the model name, the id property and the stored properties
+/// (a belongsTo member is stored as its foreign key). Connectors read and write rows through
+/// `get_property`/`set_property` and never see a relation.
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include <boost/hana/accessors.hpp>
+#include <boost/hana/at.hpp>
+#include <boost/hana/adapt_struct.hpp>
+#include <boost/hana/concept/struct.hpp>
+#include <boost/hana/define_struct.hpp>
+#include <boost/hana/first.hpp>
+#include <boost/hana/length.hpp>
+#include <boost/hana/pair.hpp>
+#include <boost/hana/prepend.hpp>
+#include <boost/hana/second.hpp>
+#include <boost/hana/string.hpp>
+#include <boost/hana/tuple.hpp>
+#include <nlohmann/json_fwd.hpp>
+
+#include <tether/detail/fixed_string.hpp>
+#include <tether/detail/type_name.hpp>
+
+namespace tether {
+
+/// @brief A struct described with Boost.Hana (BOOST_HANA_DEFINE_STRUCT or BOOST_HANA_ADAPT_STRUCT).
+template <class T>
+concept model = std::is_class_v<T> && boost::hana::Struct<T>::value;
+
+/// @brief The time type of date properties.
+using time_point = std::chrono::system_clock::time_point;
+
+/// @brief How a property's value is stored, whatever its C++ integer or floating-point width.
+enum class value_kind { integer, real, boolean, string, time, json };
+
+namespace detail {
+
+template <class T>
+struct is_optional : std::false_type {};
+template <class T>
+struct is_optional<std::optional<T>> : std::true_type {};
+
+template <class T>
+struct strip_optional {
+  using type = T;
+};
+template <class T>
+struct strip_optional<std::optional<T>> {
+  using type = T;
+};
+template <class T>
+using strip_optional_t = typename strip_optional<T>::type;
+
+/// A member that is a relation (belongs_to) rather than a plain property.
+template <class T>
+concept relation_member = requires { typename T::tether_relation; };
+
+template <class T>
+concept integer_value = std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> &&
+                        !std::is_same_v<T, char8_t> && !std::is_same_v<T, char16_t> && !std::is_same_v<T, char32_t> &&
+                        !std::is_same_v<T, wchar_t>;
+
+template <class T>
+concept plain_value = integer_value<T> || std::is_floating_point_v<T> || std::is_same_v<T, bool> ||
+                      std::is_same_v<T, std::string> || std::is_same_v<T, time_point> ||
+                      std::is_same_v<T, nlohmann::json>;
+
+/// A type a property may have: a plain value or std::optional of one.
+template <class T>
+concept property_value = plain_value<strip_optional_t<T>>;
+
+template <class T>
+constexpr value_kind kind_of() noexcept {
+  using V = strip_optional_t<T>;
+  if constexpr (std::is_same_v<V, bool>) return value_kind::boolean;
+  else if constexpr (integer_value<V>) return value_kind::integer;
+  else if constexpr (std::is_floating_point_v<V>) return value_kind::real;
+  else if constexpr (std::is_same_v<V, std::string>) return value_kind::string;
+  else if constexpr (std::is_same_v<V, time_point>) return value_kind::time;
+  else return value_kind::json;
+}
+
+template <class M>
+constexpr auto accessors_of() noexcept {
+  return boost::hana::accessors<M>();
+}
+
+template <class M, std::size_t I>
+constexpr decltype(auto) member_of(M& instance) noexcept {
+  return boost::hana::second(boost::hana::at_c<I>(accessors_of<std::remove_const_t<M>>()))(instance);
+}
+
+template <class M>
+inline constexpr std::size_t member_count = decltype(boost::hana::length(accessors_of<M>()))::value;
+
+template <class M, std::size_t I>
+using member_type = std::remove_cvref_t<decltype(member_of<M, I>(std::declval<M&>()))>;
+
+template <class M, std::size_t I>
+struct member_name_of {
+  static constexpr std::string_view value =
+      boost::hana::to<char const*>(boost::hana::first(boost::hana::at_c<I>(accessors_of<M>())));
+};
+
+template <class M, std::size_t I>
+inline constexpr std::string_view member_name = member_name_of<M, I>::value;
+
+template <class M, std::size_t I>
+struct property_name_of {
+  static constexpr std::string_view value = [] {
+    using member = member_type<M, I>;
+    if constexpr (relation_member<member>) {
+      if constexpr (!member::foreign_key_option.empty()) return member::foreign_key_option;
+      else return with_id_suffix<member_name_of<M, I>>::value.view();
+    } else {
+      return member_name<M, I>;
+    }
+  }();
+};
+
+template <class Member>
+struct stored_type {
+  using type = Member;
+};
+template <relation_member Member>
+struct stored_type<Member> {
+  using type = std::optional<typename Member::key_type>;
+};
+
+template <class M>
+struct model_name_of_type {
+  static constexpr std::string_view value = [] {
+    if constexpr (requires { M::model_name; }) {
+      return std::string_view{M::model_name};
+    } else {
+      static_assert(!names_template_specialization(unqualified_type_name<M>),
+                    "tether: a model that is a class template specialisation has no name of its own; declare "
+                    "`static constexpr std::string_view model_name = \"...\";` in it");
+      return unqualified_type_name<M>;
+    }
+  }();
+};
+
+}  // namespace detail
+
+/// @brief The model name: the unqualified type name, or the member `static constexpr std::string_view model_name`.
+template <model M>
+inline constexpr std::string_view model_name = detail::model_name_of_type<M>::value;
+
+/// @brief How many stored properties M has (one per member: a belongsTo member stores its foreign key).
+template <model M>
+inline constexpr std::size_t property_count = detail::member_count<M>;
+
+/// @brief The name of stored property I: the member name, or for a belongsTo member its foreign key.
+template <model M, std::size_t I>
+inline constexpr std::string_view property_name = detail::property_name_of<M, I>::value;
+
+/// @brief The type of stored property I: the member type, or for a belongsTo member `std::optional<key>`.
+template <model M, std::size_t I>
+using property_type = typename detail::stored_type<detail::member_type<M, I>>::type;
+
+/// @brief True when stored property I is the foreign key of a belongsTo member.
+template <model M, std::size_t I>
+inline constexpr bool is_foreign_key = detail::relation_member<detail::member_type<M, I>>;
+
+/// @brief Reads stored property I of an instance.
+template <std::size_t I, model M>
+[[nodiscard]] constexpr const property_type<M, I>& get_property(const M& instance) noexcept {
+  if constexpr (is_foreign_key<M, I>) return detail::member_of<const M, I>(instance).key();
+  else return detail::member_of<const M, I>(instance);
+}
+
+/// @brief Writes stored property I of an instance (through the relation's setter for a foreign key, so a cached
+/// target that no longer matches is dropped).
+template <std::size_t I, model M, class V>
+constexpr void set_property(M& instance, V&& value) {
+  if constexpr (is_foreign_key<M, I>) detail::member_of<M, I>(instance) = property_type<M, I>(std::forward<V>(value));
+  else detail::member_of<M, I>(instance) = std::forward<V>(value);
+}
+
+/// @brief Calls `f(std::integral_constant<std::size_t, I>{})` for each stored property of M, in order.
+template <model M, class F>
+constexpr void for_each_property(F&& f) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (f(std::integral_constant<std::size_t, I>{}), ...);
+  }(std::make_index_sequence<property_count<M>>{});
+}
+
+namespace detail {
+
+constexpr std::size_t no_property = static_cast<std::size_t>(-1);
+
+template <class M>
+constexpr std::string_view id_property_name() noexcept {
+  if constexpr (requires { M::id_property; }) return M::id_property;
+  else return "id";
+}
+
+/// Index of the member named `name`, or no_property.
+template <class M>
+constexpr std::size_t member_index(std::string_view name) noexcept {
+  std::size_t found = no_property;
+  for_each_property<M>([&](auto i) {
+    if (found == no_property && member_name<M, i> == name) found = i;
+  });
+  return found;
+}
+
+/// Index of the stored property named `name` (a foreign key by its key name), or no_property.
+template <class M>
+constexpr std::size_t property_index(std::string_view name) noexcept {
+  std::size_t found = no_property;
+  for_each_property<M>([&](auto i) {
+    if (found == no_property && property_name<M, i> == name) found = i;
+  });
+  return found;
+}
+
+template <class M, fixed_string Name>
+struct no_such_property : std::false_type {};
+
+template <class M>
+constexpr std::size_t id_index_of() noexcept {
+  constexpr std::size_t index = member_index<M>(id_property_name<M>());
+  if constexpr (requires { M::id_property; }) {
+    static_assert(index != no_property || no_such_property<M, "id_property">::value,
+                  "tether: the model's `id_property` names no property of the model; name one of its members");
+  }
+  return index;
+}
+
+}  // namespace detail
+
+/// @brief True when M has an id property (`id`, or the one its `id_property` names).
+template <model M>
+inline constexpr bool has_id = detail::id_index_of<M>() != detail::no_property;
+
+/// @brief Index of M's id among its stored properties (M must have one).
+template <model M>
+  requires has_id<M>
+inline constexpr std::size_t id_index = detail::id_index_of<M>();
+
+/// @brief The type a key of property I holds: the property type without std::optional.
+template <model M, std::size_t I>
+using key_type_of = detail::strip_optional_t<property_type<M, I>>;
+
+/// @brief M's id value type without std::optional (`std::int64_t` for `std::optional<std::int64_t> id`).
+template <model M>
+  requires has_id<M>
+using id_type = key_type_of<M, id_index<M>>;
+
+/// @brief A model with no id, given the one LoopBack would add: M's properties plus `std::int64_t id`.
+/// An aggregate: `tether::with_id<Tag> t{}; t.label = "news";`.
+template <model M>
+struct with_id : M {
+  static_assert(!has_id<M>, "tether::with_id<M>: M already has an id property; use M itself");
+
+  std::int64_t id{};
+
+  static constexpr std::string_view model_name = tether::model_name<M>;
+  static constexpr std::string_view id_property = "id";
+
+  // M's Hana accessors would hide `id`, so with_id declares its own: `id` first, then M's.
+  struct hana_accessors_impl {
+    static constexpr auto apply() {
+      return boost::hana::prepend(
+          boost::hana::accessors<M>(),
+          boost::hana::make_pair(boost::hana::string_c<'i', 'd'>,
+                                 [](auto&& instance) -> decltype(auto) { return (instance.id); }));
+    }
+  };
+};
+
+/// @brief What the store hands out for M: M when it has an id, `with_id<M>` otherwise.
+template <model M>
+using persisted = std::conditional_t<has_id<M>, M, with_id<M>>;
+
+/// @brief A row of the property table: what code that works at run time (filters, JSON, SQL) knows of a property.
+struct property_info {
+  std::string_view name;  ///< stored name (`customerId` for a belongsTo member)
+  value_kind kind;
+  bool nullable;     ///< std::optional, which a foreign key always is
+  bool is_id;
+  bool generated;    ///< an integer id the store generates
+  bool foreign_key;  ///< the key of a belongsTo member
+};
+
+namespace detail {
+
+template <class M, fixed_string Name, class T>
+struct unsupported_property_type : std::false_type {};
+
+template <class M, std::size_t I>
+struct member_fixed_name {
+  static constexpr auto value = to_fixed_string<member_name_of<M, I>>();
+};
+
+template <class M>
+struct property_table_of {
+  static constexpr auto value = [] {
+    std::array<property_info, property_count<M>> table{};
+    for_each_property<M>([&](auto i) {
+      using T = property_type<M, i>;
+      static_assert(property_value<T> || unsupported_property_type<M, member_fixed_name<M, i>::value, T>::value,
+                    "tether: unsupported property type; a property must be an integer, floating point, bool, "
+                    "std::string, std::chrono::system_clock::time_point, nlohmann::json, std::optional of one of "
+                    "these, or a tether::belongs_to");
+      if constexpr (property_value<T>) {
+        const bool is_id = i == id_index_of<M>();
+        table[i] = property_info{property_name<M, i>, kind_of<T>(), is_optional<T>::value, is_id,
+                                 is_id && kind_of<T>() == value_kind::integer, is_foreign_key<M, i>};
+      }
+    });
+    return table;
+  }();
+};
+
+}  // namespace detail
+
+namespace detail {
+
+template <class M, fixed_string Name>
+struct foreign_key_collides : std::false_type {};
+
+template <class M, fixed_string IdName, class T>
+struct unsupported_id_type : std::false_type {};
+
+/// Every compile-time check of a model, in one place; every entry point (repository, JSON, definitions)
+/// names `model_checked<M>` so that a misuse is reported once, where it is first used.
+template <class M>
+constexpr bool check_model() {
+  (void)property_table_of<M>::value;
+  for_each_property<M>([](auto i) {
+    for_each_property<M>([](auto j) {
+      constexpr std::size_t a = decltype(i)::value;
+      constexpr std::size_t b = decltype(j)::value;
+      if constexpr (a < b && property_name<M, a> == property_name<M, b>) {
+        constexpr std::size_t key = is_foreign_key<M, a> ? a : b;
+        static_assert(foreign_key_collides<M, member_fixed_name<M, key>::value>::value,
+                      "tether: two properties of the model have one stored name (a belongs_to's foreign key is "
+                      "its member name plus Id); rename the property, or name the key with "
+                      "tether::foreign_key<\"...\">");
+      }
+    });
+    using member = member_type<M, i>;
+    if constexpr (relation_member<member>) static_assert(member::template check_in_model<M>());
+  });
+  if constexpr (has_id<M>) {
+    using T = property_type<M, id_index<M>>;
+    using V = strip_optional_t<T>;
+    static_assert(integer_value<V> || std::is_same_v<V, std::string> ||
+                      unsupported_id_type<M, member_fixed_name<M, id_index<M>>::value, T>::value,
+                  "tether: an id must be an integer or std::string, plain or in std::optional");
+  }
+  return true;
+}
+
+}  // namespace detail
+
+/// @brief True once M passed every compile-time check (a failed check is a compile error naming M).
+template <model M>
+inline constexpr bool model_checked = detail::check_model<M>();
+
+/// @brief The property table of M, one row per stored property, in declaration order.
+template <model M>
+[[nodiscard]] constexpr std::span<const property_info> properties() noexcept {
+  return detail::property_table_of<M>::value;
+}
+
+}  // namespace tether
+
+#endif

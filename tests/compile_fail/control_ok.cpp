@@ -1,0 +1,4 @@
+// expect-success
+#include <tether/tether.hpp>
+
+int main() {}
