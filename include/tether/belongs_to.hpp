@@ -78,7 +78,15 @@ struct relation_target {
 /// The target type and key type as the class body needs them: from key_type<K> without touching an incomplete
 /// target, from the target otherwise; placeholders when the target is no model, so that the one readable
 /// static_assert is the first error.
-template <class Target, class Options, bool Deferred = Options::has_key, bool IsModel = (Options::has_key || model<Target>)>
+// Whether Target is a model, asked only when the key type is not given: asking a concept about an incomplete
+// type (a self-reference) would fix the answer to false for the whole program.
+template <class Target, bool Deferred>
+struct target_is_model : std::true_type {};
+template <class Target>
+struct target_is_model<Target, false> : std::bool_constant<model<Target>> {};
+
+template <class Target, class Options, bool Deferred = Options::has_key,
+          bool IsModel = target_is_model<Target, Options::has_key>::value>
 struct relation_types {
   using target = Target;
   using key = typename Options::key;
@@ -114,7 +122,7 @@ class belongs_to {
                 "tether::belongs_to: no_constraint turns integrity off, so on_delete has nothing to act on; keep one "
                 "of them");
   static_assert(options::delete_options <= 1, "tether::belongs_to: give on_delete<...> once");
-  static_assert(options::has_key || model<Target> || detail::not_a_model<Target>::value,
+  static_assert(detail::target_is_model<Target, options::has_key>::value || detail::not_a_model<Target>::value,
                 "tether::belongs_to<Target>: Target is not a model; describe it with BOOST_HANA_DEFINE_STRUCT");
 
   using types = detail::relation_types<Target, options>;

@@ -1,0 +1,93 @@
+#ifndef TETHER_TESTS_GATED_CONNECTOR_HPP
+#define TETHER_TESTS_GATED_CONNECTOR_HPP
+
+// A third-party connector written outside the library, to prove the seam: it models tether::connector by
+// forwarding to tether::memory, is not inline (so relation loads run on the datasource's workers), and can hold
+// every read at a gate until the test opens it (latency injection, so a load can be caught while in flight).
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+
+#include <tether/memory.hpp>
+
+namespace tether_test {
+
+/// Shared between a test and its connector: reads wait while the gate is closed.
+class gate {
+public:
+  void close() {
+    std::lock_guard lock(mutex_);
+    open_ = false;
+  }
+  void open() {
+    {
+      std::lock_guard lock(mutex_);
+      open_ = true;
+    }
+    changed_.notify_all();
+  }
+  void pass() {
+    std::unique_lock lock(mutex_);
+    ++waiting_;
+    changed_.notify_all();
+    changed_.wait(lock, [&] { return open_; });
+    --waiting_;
+    ++passed_;
+  }
+  /// Blocks until `n` reads are waiting at the gate.
+  void await_waiting(int n) {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return waiting_ >= n; });
+  }
+  int passed() {
+    std::lock_guard lock(mutex_);
+    return passed_;
+  }
+
+private:
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  bool open_ = true;
+  int waiting_ = 0;
+  int passed_ = 0;
+};
+
+class gated_connector {
+public:
+  static constexpr std::size_t parameter_limit = 3;  // small, so include must split its key lists
+
+  explicit gated_connector(std::shared_ptr<gate> g) : gate_(std::move(g)) {}
+
+  template <tether::model M>
+  void ensure_table(const tether::query_observer& log) { inner_.ensure_table<M>(log); }
+  template <tether::model M>
+  void drop_table(const tether::query_observer& log) { inner_.drop_table<M>(log); }
+  template <tether::model M>
+  void insert(std::span<M> rows, const tether::query_observer& log) { inner_.insert(rows, log); }
+  template <tether::model M>
+  std::vector<M> select(const tether::query& q, const tether::query_observer& log) {
+    gate_->pass();
+    return inner_.select<M>(q, log);
+  }
+  template <tether::model M>
+  bool update(const M& row, const tether::query_observer& log) { return inner_.update(row, log); }
+  template <tether::model M>
+  bool remove(const tether::id_type<M>& id, const tether::query_observer& log) { return inner_.remove<M>(id, log); }
+  template <tether::model M>
+  std::size_t count(const tether::query& q, const tether::query_observer& log) { return inner_.count<M>(q, log); }
+  void begin(const tether::query_observer& log) { inner_.begin(log); }
+  void commit(const tether::query_observer& log) { inner_.commit(log); }
+  void rollback(const tether::query_observer& log) { inner_.rollback(log); }
+
+private:
+  std::shared_ptr<gate> gate_;
+  tether::memory inner_;
+};
+
+static_assert(tether::connector<gated_connector>);
+static_assert(!tether::inline_connector<gated_connector>);
+
+}  // namespace tether_test
+
+#endif
