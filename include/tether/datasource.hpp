@@ -113,9 +113,6 @@ public:
   /// The most keys one include query may carry.
   [[nodiscard]] static constexpr std::size_t parameter_limit() noexcept { return C::parameter_limit; }
 
-  [[nodiscard]] const std::weak_ptr<source>& self() const noexcept { return self_; }
-  void set_self(std::weak_ptr<source> self) { self_ = std::move(self); }
-
   /// A snapshot of the on_query hook for one operation.
   [[nodiscard]] query_observer observer() const {
     if (!has_hook_.load(std::memory_order_acquire)) return query_observer{};
@@ -165,18 +162,18 @@ public:
     static_assert(model_checked<M>);
     if (auto existing = this->template store<M>()) return existing;
     claim_name<M>();
-    auto made = this->template find_or_add_store<M>([this] {
-      return std::shared_ptr<model_store<M>>(std::make_shared<connector_store<C, M>>(*this));
-    });
-    for_each_property<M>([&](auto i) {
-      if constexpr (is_foreign_key<M, i>) store_for<typename reference<M, i>::target>();
-    });
-    return made;
+    const bool added = this->template add_store<M>([this] { return std::make_unique<connector_store<C, M>>(*this); });
+    if (added) {
+      for_each_property<M>([&](auto i) {
+        if constexpr (is_foreign_key<M, i>) store_for<typename reference<M, i>::target>();
+      });
+    }
+    return this->template store<M>();
   }
 
   template <class M>
   void attach() {
-    auto me = self_.lock();
+    auto me = self().lock();
     attachment<M>::attach(me);
     std::lock_guard lock(names_mutex_);
     const source* raw = this;
@@ -202,7 +199,6 @@ private:
   }
 
   C connector_;
-  std::weak_ptr<source> self_;
   mutable std::mutex hook_mutex_;
   std::shared_ptr<const query_observer::hook> hook_;
   std::atomic<bool> has_hook_{false};

@@ -44,13 +44,20 @@ class source {
 public:
   virtual ~source() = default;
 
-  /// The store of model M, or null when M has none here.
+  /// The store of model M, or null when M has none here. The pointer keeps the whole datasource core alive.
   template <class M>
   std::shared_ptr<model_store<M>> store() {
+    auto owner = self_.lock();
+    if (owner == nullptr) return nullptr;
     std::lock_guard lock(registry_mutex_);
     const auto found = stores_.find(&type_tag<M>);
-    return found == stores_.end() ? nullptr : std::static_pointer_cast<model_store<M>>(found->second);
+    if (found == stores_.end()) return nullptr;
+    return std::shared_ptr<model_store<M>>(std::move(owner), static_cast<model_store<M>*>(found->second.get()));
   }
+
+  /// The source itself, weakly: what instances remember as their origin.
+  [[nodiscard]] const std::weak_ptr<source>& self() const noexcept { return self_; }
+  void set_self(std::weak_ptr<source> self) { self_ = std::move(self); }
 
   /// Runs a relation load: on the calling thread for an inline connector or inside a transaction, on a
   /// worker otherwise. The task must not throw.
@@ -60,15 +67,18 @@ public:
   [[nodiscard]] virtual bool open() const noexcept = 0;
 
 protected:
+  /// Registers M's store unless there is one; true when it was added now.
   template <class M>
-  std::shared_ptr<model_store<M>> find_or_add_store(const std::function<std::shared_ptr<model_store<M>>()>& make) {
+  bool add_store(const std::function<std::unique_ptr<model_store<M>>()>& make) {
     std::lock_guard lock(registry_mutex_);
     auto& slot = stores_[&type_tag<M>];
-    if (!slot) slot = make();
-    return std::static_pointer_cast<model_store<M>>(slot);
+    if (slot) return false;
+    slot = std::shared_ptr<model_store<M>>(make());
+    return true;
   }
 
 private:
+  std::weak_ptr<source> self_;
   std::mutex registry_mutex_;
   std::unordered_map<const void*, std::shared_ptr<void>> stores_;
 };

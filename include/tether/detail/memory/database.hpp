@@ -239,7 +239,7 @@ public:
     const std::size_t mark = savepoints_.back();
     savepoints_.pop_back();
     try {
-      if (savepoints_.empty()) persist();
+      if (savepoints_.empty() && log_.size() > mark) persist();
     } catch (...) {
       undo_to(mark);
       if (savepoints_.empty()) log_.clear();
@@ -486,10 +486,11 @@ private:
     }
   }
 
+  // Outside a transaction a change counts once it is in the file; an operation that changed nothing (a read)
+  // writes nothing.
   void finish(std::size_t mark) {
-    (void)mark;
     if (!savepoints_.empty()) return;
-    persist();
+    if (log_.size() > mark) persist();
     log_.clear();
   }
 
