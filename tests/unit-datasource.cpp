@@ -49,7 +49,7 @@ TEST_CASE("automigrate creates referenced tables first and drops them last, what
   CHECK(log[3].text == "ensure Order");
 }
 
-TEST_CASE("automigrate drops existing rows; autoupdate keeps them") {
+TEST_CASE("automigrate drops existing rows, and autoupdate keeps them") {
   tether::datasource db{tether::memory{}};
   db.automigrate<Customer>();
   auto customers = db.repository<Customer>();
@@ -61,7 +61,7 @@ TEST_CASE("automigrate drops existing rows; autoupdate keeps them") {
   CHECK(customers.count() == 0);
 }
 
-TEST_CASE("find returns rows by id ascending; find_one and find_by_id return optionals") {
+TEST_CASE("find returns rows by id ascending, and find_one and find_by_id return optionals") {
   tether::datasource db{tether::memory{}};
   db.automigrate<Customer>();
   auto customers = db.repository<Customer>();
@@ -142,7 +142,7 @@ TEST_CASE("update replaces the row with the same id, and throws not_found when t
   CHECK_THROWS_WITH(customers.update(ghost), Catch::Contains("Customer") && Catch::Contains("42"));
 }
 
-TEST_CASE("on_query reports one event per round trip; nullptr removes the hook") {
+TEST_CASE("on_query reports one event per round trip, and nullptr removes the hook") {
   tether::datasource db{tether::memory{}};
   db.automigrate<Customer, Order>();
   std::vector<logged> log;

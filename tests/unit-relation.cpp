@@ -199,7 +199,7 @@ TEST_CASE("get(tether::refresh) loads again and sees the store's current row") {
   CHECK(o.customer()->name == "Ann Lee");
 }
 
-TEST_CASE("get(filter) always loads; with fields it returns the selection and leaves the cache alone") {
+TEST_CASE("get(filter) always loads, and with fields it returns the selection and leaves the cache alone") {
   shop s;
   Order o = s.stored_order(s.ann.id);
   const auto full = o.customer.get().get();
@@ -394,7 +394,7 @@ TEST_CASE("unlink clears key and cache and leaves the target row") {
   CHECK_FALSE(s.orders.find_by_id(o.id)->customer.key().has_value());
 }
 
-TEST_CASE("a copy copies the key and shares the cached target; a move moves both") {
+TEST_CASE("a copy copies the key and shares the cached target, and a move moves both") {
   shop s;
   Order o = s.stored_order(s.ann.id);
   const auto ann = o.customer.get().get();

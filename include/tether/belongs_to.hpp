@@ -61,7 +61,7 @@ template <class Target, class Options>
 struct relation_target {
   using type = std::conditional_t<Options::has_key, Target, persisted<Target>>;
   static_assert(check_primary_key<type, Options>::value);
-  static constexpr std::size_t property = [] {
+  static constexpr std::size_t named = [] {
     if constexpr (Options::primary_key.empty()) {
       static_assert(has_id<type>, "tether::belongs_to<Target, key_type<K>>: a target named with key_type must "
                                   "declare its id property (or name the key with primary_key<\"...\">)");
@@ -70,7 +70,9 @@ struct relation_target {
       return member_index<type>(Options::primary_key);
     }
   }();
-  using key = key_type_of<type, property>;
+  // After a failed check above, property 0 stands in so that no further error follows the sentence.
+  static constexpr std::size_t property = named == no_property ? 0 : named;
+  using key = std::conditional_t<named == no_property, std::int64_t, key_type_of<type, property>>;
   static_assert(integer_value<key> || std::is_same_v<key, std::string>,
                 "tether::belongs_to: the referenced property must be an integer or a std::string");
 };
@@ -147,7 +149,8 @@ public:
   /// @brief The checks that need a complete target; run by the owner model's check (tether::model_checked).
   template <class Owner>
   static constexpr bool check_in_model() {
-    static_assert(model<Target> || detail::not_a_model<Target>::value,
+    // Without key_type the class body has checked Target already; say it once.
+    static_assert(!options::has_key || model<Target> || detail::not_a_model<Target>::value,
                   "tether::belongs_to<Target>: Target is not a model; describe it with BOOST_HANA_DEFINE_STRUCT");
     if constexpr (model<Target>) {
       using complete = detail::relation_target<Target, options>;

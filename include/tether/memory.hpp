@@ -53,7 +53,8 @@ public:
   template <model M>
   void insert(std::span<M> rows, const query_observer& log) {
     log(model_name<M>, "create", [&] { return detail::render_rows(rows); });
-    db_->atomically([&] { db_->insert(rows); });
+    auto ids = db_->atomically([&] { return db_->insert(std::span<const M>(rows)); });
+    for (std::size_t i = 0; i < rows.size(); ++i) set_property<id_index<M>>(rows[i], std::move(ids[i]));
   }
 
   template <model M>

@@ -188,8 +188,8 @@ template <std::size_t I, model M>
 /// target that no longer matches is dropped).
 template <std::size_t I, model M, class V>
 constexpr void set_property(M& instance, V&& value) {
-  if constexpr (is_foreign_key<M, I>) detail::member_of<M, I>(instance) = property_type<M, I>(std::forward<V>(value));
-  else detail::member_of<M, I>(instance) = std::forward<V>(value);
+  // A foreign key goes through the relation's own assignment, which refuses narrowing and drops a stale cache.
+  detail::member_of<M, I>(instance) = std::forward<V>(value);
 }
 
 /// @brief Calls `f(std::integral_constant<std::size_t, I>{})` for each stored property of M, in order.

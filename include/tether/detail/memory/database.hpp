@@ -114,8 +114,10 @@ public:
     log_.push_back([this, kept] { tables_[&type_tag<M>] = kept; });
   }
 
+  /// Stores copies of the rows and returns their ids; the caller writes the ids back once the operation has
+  /// succeeded as a whole (file write included), so a refused create leaves the rows untouched.
   template <class M>
-  void insert(std::span<M> rows) {
+  std::vector<id_type<M>> insert(std::span<const M> rows) {
     auto& table = open_table<M>();
     std::vector<id_type<M>> ids;
     ids.reserve(rows.size());
@@ -132,8 +134,7 @@ public:
       ids.push_back(table.id_of(stored));
       put_row(table, std::move(stored));
     }
-    // Ids are written back only once every row is in: a refused create leaves the caller's rows untouched.
-    for (std::size_t i = 0; i < rows.size(); ++i) set_property<id_index<M>>(rows[i], ids[i]);
+    return ids;
   }
 
   template <class M>
