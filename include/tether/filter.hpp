@@ -15,6 +15,8 @@
 #include <utility>
 #include <vector>
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <tether/value.hpp>
 
 namespace tether {
@@ -144,6 +146,18 @@ public:
     fields_.assign(names.begin(), names.end());
     return *this;
   }
+  /// @brief Selects every property but these (LoopBack's object form with only `false` values).
+  filter& fields_except(std::vector<std::string> names) {
+    excluded_fields_ = std::move(names);
+    return *this;
+  }
+
+  /// @brief LoopBack's filter from JSON text or from a parsed document. Shape errors are a validation_error
+  /// here; names and value types are checked against the model when the filter is used.
+  static filter parse(std::string_view json_text);
+  static filter parse(const char* json_text) { return parse(std::string_view(json_text)); }
+  static filter parse(const std::string& json_text) { return parse(std::string_view(json_text)); }
+  static filter parse(const nlohmann::json& json);
 
   /// @brief Sorts by "property" or "property ASC|DESC"; several calls add terms.
   filter& order(std::string_view term);
@@ -174,17 +188,21 @@ public:
 
   [[nodiscard]] const std::optional<condition>& where_condition() const noexcept { return where_; }
   [[nodiscard]] const std::vector<std::string>& selected_fields() const noexcept { return fields_; }
+  [[nodiscard]] const std::vector<std::string>& excluded_fields() const noexcept { return excluded_fields_; }
   [[nodiscard]] const std::vector<order_term>& sort_order() const noexcept { return order_; }
   [[nodiscard]] std::optional<std::size_t> row_limit() const noexcept { return limit_; }
   [[nodiscard]] std::size_t row_offset() const noexcept { return skip_; }
   [[nodiscard]] const std::vector<include_item>& includes() const noexcept { return include_; }
 
   /// @brief True when the filter narrows rows or properties (a relation's cache keeps only unnarrowed loads).
-  [[nodiscard]] bool narrows() const noexcept { return (where_ && !where_->matches_all()) || !fields_.empty(); }
+  [[nodiscard]] bool narrows() const noexcept {
+    return (where_ && !where_->matches_all()) || !fields_.empty() || !excluded_fields_.empty();
+  }
 
 private:
   std::optional<condition> where_;
   std::vector<std::string> fields_;
+  std::vector<std::string> excluded_fields_;
   std::vector<order_term> order_;
   std::optional<std::size_t> limit_;
   std::size_t skip_ = 0;
@@ -209,5 +227,7 @@ inline filter& filter::order(std::string_view term) {
 }
 
 }  // namespace tether
+
+#include <tether/detail/parse_filter.hpp>
 
 #endif

@@ -36,6 +36,20 @@ std::size_t relation_index(const std::string& name) {
   return found;
 }
 
+/// Makes sure a scope's `fields` read `name`: linking needs the referenced property whatever the scope selects.
+inline void read_field(filter& scope, const std::string& name) {
+  if (!scope.selected_fields().empty()) {
+    auto fields = scope.selected_fields();
+    fields.push_back(name);
+    scope.fields(std::move(fields));
+  }
+  if (!scope.excluded_fields().empty()) {
+    auto except = scope.excluded_fields();
+    std::erase(except, name);
+    scope.fields_except(std::move(except));
+  }
+}
+
 inline void check_belongs_to_scope(const filter& scope, const std::string& relation) {
   if (scope.row_limit() || scope.row_offset() != 0 || !scope.sort_order().empty())
     throw validation_error("tether: the include scope of belongsTo relation \"" + relation +
@@ -98,11 +112,7 @@ private:
       for (std::size_t first = 0; first < keys.size(); first += chunk) {
         const std::size_t last = std::min(keys.size(), first + chunk);
         filter batch = scope ? *scope : filter{};
-        if (!batch.selected_fields().empty()) {
-          auto fields = batch.selected_fields();
-          fields.push_back(referenced_name);
-          batch.fields(std::move(fields));
-        }
+        read_field(batch, referenced_name);
         std::vector<key> slice(keys.begin() + static_cast<std::ptrdiff_t>(first),
                                keys.begin() + static_cast<std::ptrdiff_t>(last));
         batch.where(referenced_name, slice.size() == 1 ? tether::eq(slice.front()) : tether::inq(slice));

@@ -126,12 +126,13 @@ predicate resolve_condition(const condition& c) {
 
 /// Indexes for `fields`: the named ones plus the id, which is always read so a result can be written back.
 template <class M>
-std::vector<std::size_t> resolve_fields(const std::vector<std::string>& names) {
+std::vector<std::size_t> resolve_fields(const std::vector<std::string>& names, const std::vector<std::string>& except) {
   std::vector<std::size_t> indexes;
-  if (names.empty()) return indexes;
-  std::vector<bool> chosen(property_count<M>, false);
-  if constexpr (has_id<M>) chosen[id_index<M>] = true;
+  if (names.empty() && except.empty()) return indexes;
+  std::vector<bool> chosen(property_count<M>, names.empty());
   for (const auto& name : names) chosen[resolve_property<M>(name, "fields")] = true;
+  for (const auto& name : except) chosen[resolve_property<M>(name, "fields")] = false;
+  if constexpr (has_id<M>) chosen[id_index<M>] = true;
   for (std::size_t i = 0; i < chosen.size(); ++i)
     if (chosen[i]) indexes.push_back(i);
   return indexes;
@@ -141,7 +142,7 @@ template <class M>
 query resolve_query(const filter& f) {
   query q;
   if (f.where_condition() && !f.where_condition()->matches_all()) q.where = resolve_condition<M>(*f.where_condition());
-  q.fields = resolve_fields<M>(f.selected_fields());
+  q.fields = resolve_fields<M>(f.selected_fields(), f.excluded_fields());
   for (const auto& term : f.sort_order()) {
     const std::size_t index = resolve_property<M>(term.property, "order");
     if (properties<M>()[index].kind == value_kind::json)

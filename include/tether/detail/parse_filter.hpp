@@ -1,0 +1,244 @@
+#ifndef TETHER_DETAIL_PARSE_FILTER_HPP
+#define TETHER_DETAIL_PARSE_FILTER_HPP
+
+/// @file
+/// LoopBack's filter JSON to a tether::filter. Shape errors (an operator LoopBack does not have, a limit that
+/// is not a count) are found here; names and value types are checked against the model when the filter is used.
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <nlohmann/json.hpp>
+
+#include <tether/error.hpp>
+#include <tether/filter.hpp>
+
+namespace tether::detail {
+
+inline std::string excerpt(const nlohmann::json& j) {
+  std::string text = j.dump();
+  if (text.size() > 60) text = text.substr(0, 57) + "...";
+  return text;
+}
+
+[[noreturn]] inline void bad_filter(const std::string& where, const std::string& what, const nlohmann::json& j) {
+  throw validation_error("tether: invalid filter: " + where + " " + what + ", got " + excerpt(j));
+}
+
+inline value parse_value(const nlohmann::json& j, const std::string& where) {
+  switch (j.type()) {
+    case nlohmann::json::value_t::null: return nullptr;
+    case nlohmann::json::value_t::boolean: return j.get<bool>();
+    case nlohmann::json::value_t::number_integer: return j.get<std::int64_t>();
+    case nlohmann::json::value_t::number_unsigned: {
+      const auto u = j.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(INT64_MAX)) bad_filter(where, "takes integers up to 2^63-1", j);
+      return static_cast<std::int64_t>(u);
+    }
+    case nlohmann::json::value_t::number_float: return j.get<double>();
+    case nlohmann::json::value_t::string: return j.get<std::string>();
+    default: bad_filter(where, "takes null, a number, a boolean or a string", j);
+  }
+}
+
+inline std::vector<value> parse_values(const nlohmann::json& j, const std::string& where) {
+  if (!j.is_array()) bad_filter(where, "takes an array", j);
+  std::vector<value> values;
+  values.reserve(j.size());
+  for (const auto& item : j) values.push_back(parse_value(item, where));
+  return values;
+}
+
+inline std::optional<operator_kind> operator_named(std::string_view name) {
+  static constexpr std::pair<std::string_view, operator_kind> names[] = {
+      {"eq", operator_kind::eq},       {"neq", operator_kind::neq},         {"gt", operator_kind::gt},
+      {"gte", operator_kind::gte},     {"lt", operator_kind::lt},           {"lte", operator_kind::lte},
+      {"inq", operator_kind::inq},     {"nin", operator_kind::nin},         {"between", operator_kind::between},
+      {"like", operator_kind::like},   {"nlike", operator_kind::nlike}};
+  for (const auto& [text, op] : names)
+    if (text == name) return op;
+  return std::nullopt;
+}
+
+// Depth guard: a where tree deeper than this is refused rather than risking the stack (input may be hostile).
+inline constexpr int max_filter_depth = 64;
+
+inline condition parse_where(const nlohmann::json& j, int depth);
+
+inline condition parse_property_condition(const std::string& property, const nlohmann::json& j) {
+  const std::string where = "where." + property;
+  if (!j.is_object()) return tether::where(property, parse_value(j, where));
+  if (j.empty()) bad_filter(where, "takes a value or one operator", j);
+  std::vector<condition> parts;
+  for (const auto& [name, operand] : j.items()) {
+    const auto op = operator_named(name);
+    if (!op) bad_filter(where, "has no operator \"" + name + "\" (LoopBack's are eq, neq, gt, gte, lt, lte, inq, nin, between, like, nlike)", j);
+    const std::string at = where + "." + name;
+    condition c{property, *op, {}, {}};
+    switch (*op) {
+      case operator_kind::inq:
+      case operator_kind::nin: c.values = parse_values(operand, at); break;
+      case operator_kind::between:
+        c.values = parse_values(operand, at);
+        if (c.values.size() != 2) bad_filter(at, "takes an array of two bounds", operand);
+        break;
+      case operator_kind::like:
+      case operator_kind::nlike:
+        if (!operand.is_string()) bad_filter(at, "takes a string pattern", operand);
+        c.values = {operand.get<std::string>()};
+        break;
+      default: c.values = {parse_value(operand, at)}; break;
+    }
+    parts.push_back(std::move(c));
+  }
+  if (parts.size() == 1) return std::move(parts.front());
+  return {{}, operator_kind::and_, {}, std::move(parts)};
+}
+
+inline condition parse_where(const nlohmann::json& j, int depth) {
+  if (depth > max_filter_depth) bad_filter("where", "nests deeper than 64 levels", nullptr);
+  if (!j.is_object()) bad_filter("where", "takes an object", j);
+  std::vector<condition> parts;
+  for (const auto& [key, v] : j.items()) {
+    if (key == "and" || key == "or") {
+      if (!v.is_array()) bad_filter("where." + key, "takes an array of conditions", v);
+      condition group{{}, key == "and" ? operator_kind::and_ : operator_kind::or_, {}, {}};
+      for (const auto& child : v) group.children.push_back(parse_where(child, depth + 1));
+      parts.push_back(std::move(group));
+    } else {
+      parts.push_back(parse_property_condition(key, v));
+    }
+  }
+  if (parts.size() == 1) return std::move(parts.front());
+  return {{}, operator_kind::and_, {}, std::move(parts)};
+}
+
+inline std::size_t parse_count(const nlohmann::json& j, const std::string& where) {
+  if (j.is_number_unsigned()) return j.get<std::size_t>();
+  if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::size_t>(j.get<std::int64_t>());
+  if (j.is_number_float() && j.get<double>() >= 0 && j.get<double>() == static_cast<double>(static_cast<std::int64_t>(j.get<double>())))
+    return static_cast<std::size_t>(j.get<double>());
+  bad_filter(where, "takes a non-negative integer", j);
+}
+
+inline filter parse_filter(const nlohmann::json& j, int depth);
+
+/// LoopBack's include forms: "a", ["a", "b"], {"a": "b"}, {"a": ["b"]}, {"a": true},
+/// {"relation": "a", "scope": {...}}. Booleans and numbers are ignored, as LoopBack ignores them.
+inline void parse_include(const nlohmann::json& j, filter& into, int depth) {
+  if (depth > max_filter_depth) bad_filter("include", "nests deeper than 64 levels", nullptr);
+  switch (j.type()) {
+    case nlohmann::json::value_t::string: into.include(j.get<std::string>()); return;
+    case nlohmann::json::value_t::array:
+      for (const auto& item : j) parse_include(item, into, depth + 1);
+      return;
+    case nlohmann::json::value_t::object:
+      if (j.contains("relation")) {
+        const auto& relation = j["relation"];
+        if (!relation.is_string()) bad_filter("include.relation", "takes a relation name", relation);
+        for (const auto& [key, v] : j.items())
+          if (key != "relation" && key != "scope") bad_filter("include", "has no key \"" + key + "\" beside relation and scope", v);
+        if (j.contains("scope")) into.include(relation.get<std::string>(), parse_filter(j["scope"], depth + 1));
+        else into.include(relation.get<std::string>());
+        return;
+      }
+      for (const auto& [name, nested] : j.items()) {
+        if (nested.is_boolean() || nested.is_null()) {
+          into.include(name);
+          continue;
+        }
+        filter scope;
+        parse_include(nested, scope, depth + 1);
+        into.include(name, std::move(scope));
+      }
+      return;
+    case nlohmann::json::value_t::boolean:
+    case nlohmann::json::value_t::number_integer:
+    case nlohmann::json::value_t::number_unsigned:
+    case nlohmann::json::value_t::number_float:
+    case nlohmann::json::value_t::null: return;
+    default: bad_filter("include", "takes a relation name, an array or an object", j);
+  }
+}
+
+inline void parse_order(const nlohmann::json& j, filter& into) {
+  auto one = [&](const nlohmann::json& term) {
+    if (!term.is_string() || term.get_ref<const std::string&>().empty())
+      bad_filter("order", "takes \"property\", \"property ASC\" or \"property DESC\"", term);
+    into.order(term.get<std::string>());
+  };
+  if (j.is_array()) {
+    for (const auto& term : j) one(term);
+  } else {
+    one(j);
+  }
+}
+
+inline void parse_fields(const nlohmann::json& j, filter& into) {
+  std::vector<std::string> chosen;
+  std::vector<std::string> left_out;
+  if (j.is_array()) {
+    for (const auto& name : j) {
+      if (!name.is_string()) bad_filter("fields", "takes property names", name);
+      chosen.push_back(name.get<std::string>());
+    }
+  } else if (j.is_object()) {
+    for (const auto& [name, keep] : j.items()) {
+      if (!keep.is_boolean()) bad_filter("fields." + name, "takes true or false", keep);
+      (keep.get<bool>() ? chosen : left_out).push_back(name);
+    }
+  } else if (j.is_string()) {
+    chosen.push_back(j.get<std::string>());
+  } else {
+    bad_filter("fields", "takes an array of names or an object of name: true|false", j);
+  }
+  // LoopBack: any `true` selects exactly those; only `false`s select all the others.
+  if (!chosen.empty()) into.fields(std::move(chosen));
+  else if (!left_out.empty()) into.fields_except(std::move(left_out));
+}
+
+inline filter parse_filter(const nlohmann::json& j, int depth) {
+  if (depth > max_filter_depth) bad_filter("filter", "nests deeper than 64 levels", nullptr);
+  if (!j.is_object()) bad_filter("filter", "takes an object", j);
+  filter f;
+  for (const auto& [key, v] : j.items()) {
+    if (key == "where") {
+      if (!v.is_null() && !v.empty()) f.where(parse_where(v, depth + 1));
+    } else if (key == "fields") {
+      parse_fields(v, f);
+    } else if (key == "order") {
+      parse_order(v, f);
+    } else if (key == "limit") {
+      f.limit(parse_count(v, "limit"));
+    } else if (key == "skip" || key == "offset") {
+      f.skip(parse_count(v, key));
+    } else if (key == "include") {
+      parse_include(v, f, depth + 1);
+    } else {
+      bad_filter("filter", "has no key \"" + key + "\" (LoopBack's are where, fields, order, limit, skip, offset, include)", v);
+    }
+  }
+  return f;
+}
+
+}  // namespace tether::detail
+
+namespace tether {
+
+inline filter filter::parse(const nlohmann::json& j) { return detail::parse_filter(j, 0); }
+
+inline filter filter::parse(std::string_view text) {
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw validation_error(std::string("tether: invalid filter: not JSON: ") + e.what());
+  }
+  return parse(j);
+}
+
+}  // namespace tether
+
+#endif
