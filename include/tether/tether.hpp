@@ -2,11 +2,12 @@
 #define TETHER_TETHER_HPP
 
 /// @file
-/// The umbrella header: models, relations, filters, datasource, repositories and JSON.
+/// The umbrella header: models, relations, filters, datasource, repositories, JSON and LoopBack model definitions.
 
 #include <tether/belongs_to.hpp>
 #include <tether/connector.hpp>
 #include <tether/datasource.hpp>
+#include <tether/definition.hpp>
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
 #include <tether/fwd.hpp>
