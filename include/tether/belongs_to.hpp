@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <type_traits>
 #include <utility>
 
@@ -165,16 +166,15 @@ public:
   belongs_to() = default;
 
   belongs_to(const belongs_to& other) : key_(other.key_), origin_(other.origin_) {
-    if (auto* state = other.state_.load(std::memory_order_acquire)) {
-      std::lock_guard lock(state->mutex);
-      if (state->loaded) adopt(make_loaded_state(state->target));
-    }
+    std::tie(cached_loaded_, cached_) = other.current_answer();
   }
 
   belongs_to(belongs_to&& other) noexcept
       : key_(std::exchange(other.key_, std::nullopt)),
+        cached_(std::move(other.cached_)),
+        cached_loaded_(std::exchange(other.cached_loaded_, false)),
         state_(other.state_.exchange(nullptr, std::memory_order_acq_rel)),
-        origin_(std::move(other.origin_)) {}
+        origin_(other.origin_) {}
 
   belongs_to& operator=(const belongs_to& other) {
     if (this != &other) *this = belongs_to(other);
@@ -185,8 +185,10 @@ public:
     if (this != &other) {
       release_state();
       key_ = std::exchange(other.key_, std::nullopt);
+      cached_ = std::move(other.cached_);
+      cached_loaded_ = std::exchange(other.cached_loaded_, false);
       state_.store(other.state_.exchange(nullptr, std::memory_order_acq_rel), std::memory_order_release);
-      origin_ = std::move(other.origin_);
+      origin_ = other.origin_;
     }
     return *this;
   }
@@ -205,7 +207,7 @@ public:
     if constexpr (!std::is_same_v<std::remove_cvref_t<V>, std::nullopt_t>) next = std::forward<V>(v);
     if (next != key_) {
       key_ = std::move(next);
-      release_state();
+      forget();
     }
     return *this;
   }
@@ -214,20 +216,10 @@ public:
   [[nodiscard]] const std::optional<key_type>& key() const noexcept { return key_; }
 
   /// @brief The cached target, synchronously, never any I/O; null when nothing is cached or the key is null.
-  [[nodiscard]] pointer operator()() const {
-    auto* state = state_.load(std::memory_order_acquire);
-    if (state == nullptr) return nullptr;
-    std::lock_guard lock(state->mutex);
-    return state->target;
-  }
+  [[nodiscard]] pointer operator()() const { return current_answer().second; }
 
   /// @brief True when the cache holds the answer for the current key (possibly "no row" or the null key).
-  [[nodiscard]] bool loaded() const {
-    auto* state = state_.load(std::memory_order_acquire);
-    if (state == nullptr) return false;
-    std::lock_guard lock(state->mutex);
-    return state->loaded;
-  }
+  [[nodiscard]] bool loaded() const { return current_answer().first; }
 
   /// @brief The target: a ready future from a valid cache, otherwise a load through the datasource.
   [[nodiscard]] std::future<pointer> get() const { return as_future(load_kind::cached, nullptr); }
@@ -291,14 +283,14 @@ public:
       detail::rethrow_with_context("tether: belongs_to update of " + describe_link() + ": ");
     }
     auto updated = std::make_shared<target_type>(std::move(target));
-    replace_state(make_loaded_state(updated));
+    remember(updated);
     return updated;
   }
 
   /// @brief LoopBack's destroy: clears key and cache; the target row stays. The caller saves the owner.
   void unlink() {
     key_.reset();
-    replace_state(make_loaded_state(nullptr));
+    remember(nullptr);
   }
 
 private:
@@ -336,25 +328,33 @@ private:
                   " is not set yet; create it first (or use the relation's create)");
     }
     key_ = std::move(key);
-    replace_state(make_loaded_state(std::move(target)));
+    remember(std::move(target));
   }
 
-  static state_type* make_loaded_state(pointer target) {
-    auto* state = new state_type();
-    state->loaded = true;
-    state->target = std::move(target);
-    return state;
+  // The cache has two places. What the owner's own calls decide (set, include, JSON, unlink) is kept inline:
+  // they are mutations, never concurrent with other use of the object, and cost no allocation. What a const
+  // load decides is kept in the shared state, which other threads may be writing; once it holds an answer,
+  // that answer is the newer one and wins.
+  [[nodiscard]] std::pair<bool, pointer> current_answer() const {
+    if (auto* state = state_.load(std::memory_order_acquire)) {
+      std::lock_guard lock(state->mutex);
+      if (state->loaded) return {true, state->target};
+    }
+    return {cached_loaded_, cached_};
   }
 
-  // The owner's reference to a state is counted like any other; adopt takes a fresh state.
-  void adopt(state_type* state) noexcept {
-    intrusive_ptr_add_ref(state);
-    state_.store(state, std::memory_order_release);
-  }
-
-  void replace_state(state_type* state) noexcept {
+  /// Caches `target` as the answer for the current key, and lets loads in flight for it go.
+  void remember(pointer target) noexcept {
     release_state();
-    adopt(state);
+    cached_ = std::move(target);
+    cached_loaded_ = true;
+  }
+
+  /// Drops every answer: the key changed.
+  void forget() noexcept {
+    release_state();
+    cached_.reset();
+    cached_loaded_ = false;
   }
 
   void release_state() noexcept {
@@ -386,7 +386,7 @@ private:
 
   route resolve(std::string_view action) const {
     static_assert(check_in_model<void>());
-    std::shared_ptr<detail::source> source = origin_.lock();
+    std::shared_ptr<detail::source> source = detail::source_registry::find(origin_);
     if (source == nullptr || !source->open()) source = detail::attachment<target_type>::get();
     auto store = source != nullptr && source->open() ? source->template store<target_type>() : nullptr;
     if (store == nullptr) {
@@ -410,6 +410,10 @@ private:
 
   void start_load(load_kind kind, const filter* f, detail::load_callback<target_type> callback) const {
     static_assert(check_in_model<void>());
+    if (kind == load_kind::cached) {
+      if (auto [loaded, cached] = current_answer(); loaded)
+        return detail::deliver<target_type>(callback, nullptr, std::move(cached));
+    }
     state_type* state = ensure_state();
     std::shared_ptr<load_type> load;
     bool starts = false;
@@ -483,8 +487,10 @@ private:
   }
 
   std::optional<key_type> key_;
+  pointer cached_;
+  bool cached_loaded_ = false;
   mutable std::atomic<state_type*> state_{nullptr};
-  std::weak_ptr<detail::source> origin_;
+  std::uint64_t origin_ = 0;  ///< the datasource the owner came from, by source_registry id (0: none)
 };
 
 namespace detail {
@@ -492,20 +498,20 @@ namespace detail {
 /// What the datasource, include and JSON may do to a relation that its public interface does not offer.
 struct relation_access {
   template <class Relation>
-  static void set_origin(Relation& relation, const std::weak_ptr<source>& origin) {
+  static void set_origin(Relation& relation, std::uint64_t origin) noexcept {
     relation.origin_ = origin;
   }
 
   /// Caches `target` as the answer for the current key (null: "no row").
   template <class Relation>
-  static void cache(Relation& relation, typename Relation::pointer target) {
-    relation.replace_state(Relation::make_loaded_state(std::move(target)));
+  static void cache(Relation& relation, typename Relation::pointer target) noexcept {
+    relation.remember(std::move(target));
   }
 };
 
 /// Lets every relation member of `row` remember the datasource the row came from.
 template <class M>
-void adopt_origin(M& row, const std::weak_ptr<source>& origin) {
+void adopt_origin(M& row, std::uint64_t origin) noexcept {
   for_each_property<M>([&](auto i) {
     if constexpr (is_foreign_key<M, i>) relation_access::set_origin(member_of<M, i>(row), origin);
   });

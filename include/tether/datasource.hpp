@@ -55,13 +55,13 @@ public:
                                  std::string(property_name<M, id_index<M>>) + " is a string id and must be given");
     }
     core_.connector().template insert<M>(rows, core_.observer());
-    for (auto& row : rows) adopt_origin(row, core_.self());
+    for (auto& row : rows) adopt_origin(row, core_.id());
   }
 
   std::vector<M> select(const query& q) override {
     core_.check_open();
     auto rows = core_.connector().template select<M>(q, core_.observer());
-    for (auto& row : rows) adopt_origin(row, core_.self());
+    for (auto& row : rows) adopt_origin(row, core_.id());
     return rows;
   }
 
