@@ -166,15 +166,20 @@ public:
   belongs_to() = default;
 
   belongs_to(const belongs_to& other) : key_(other.key_), origin_(other.origin_) {
-    std::tie(cached_loaded_, cached_) = other.current_answer();
+    if (other.state_.load(std::memory_order_acquire) == nullptr) {
+      cached_ = other.cached_;
+      cached_loaded_ = other.cached_loaded_;
+    } else {
+      std::tie(cached_loaded_, cached_) = other.current_answer();
+    }
   }
 
   belongs_to(belongs_to&& other) noexcept
       : key_(std::exchange(other.key_, std::nullopt)),
         cached_(std::move(other.cached_)),
-        cached_loaded_(std::exchange(other.cached_loaded_, false)),
-        state_(other.state_.exchange(nullptr, std::memory_order_acq_rel)),
-        origin_(other.origin_) {}
+        state_(other.take_state()),
+        origin_(other.origin_),
+        cached_loaded_(std::exchange(other.cached_loaded_, false)) {}
 
   belongs_to& operator=(const belongs_to& other) {
     if (this != &other) *this = belongs_to(other);
@@ -187,7 +192,7 @@ public:
       key_ = std::exchange(other.key_, std::nullopt);
       cached_ = std::move(other.cached_);
       cached_loaded_ = std::exchange(other.cached_loaded_, false);
-      state_.store(other.state_.exchange(nullptr, std::memory_order_acq_rel), std::memory_order_release);
+      state_.store(other.take_state(), std::memory_order_release);
       origin_ = other.origin_;
     }
     return *this;
@@ -357,8 +362,16 @@ private:
     cached_loaded_ = false;
   }
 
+  // Moving or changing a relation while another thread uses it is a data race by contract, so taking the state
+  // needs no read-modify-write; skipping it matters when a find copies and drops thousands of relations.
+  state_type* take_state() noexcept {
+    auto* state = state_.load(std::memory_order_acquire);
+    if (state != nullptr) state_.store(nullptr, std::memory_order_release);
+    return state;
+  }
+
   void release_state() noexcept {
-    if (auto* state = state_.exchange(nullptr, std::memory_order_acq_rel)) {
+    if (auto* state = take_state()) {
       {
         std::lock_guard lock(state->mutex);
         state->owner_alive = false;
@@ -488,9 +501,9 @@ private:
 
   std::optional<key_type> key_;
   pointer cached_;
-  bool cached_loaded_ = false;
   mutable std::atomic<state_type*> state_{nullptr};
-  std::uint64_t origin_ = 0;  ///< the datasource the owner came from, by source_registry id (0: none)
+  detail::source_id origin_ = 0;  ///< the datasource the owner came from (0: none)
+  bool cached_loaded_ = false;
 };
 
 namespace detail {
@@ -498,7 +511,7 @@ namespace detail {
 /// What the datasource, include and JSON may do to a relation that its public interface does not offer.
 struct relation_access {
   template <class Relation>
-  static void set_origin(Relation& relation, std::uint64_t origin) noexcept {
+  static void set_origin(Relation& relation, source_id origin) noexcept {
     relation.origin_ = origin;
   }
 
@@ -511,7 +524,7 @@ struct relation_access {
 
 /// Lets every relation member of `row` remember the datasource the row came from.
 template <class M>
-void adopt_origin(M& row, std::uint64_t origin) noexcept {
+void adopt_origin(M& row, source_id origin) noexcept {
   for_each_property<M>([&](auto i) {
     if constexpr (is_foreign_key<M, i>) relation_access::set_origin(member_of<M, i>(row), origin);
   });

@@ -42,22 +42,26 @@ inline constexpr char type_tag = 0;
 
 class source;
 
+/// A datasource's number. 32 bits keep belongs_to small; numbers are not reused before 2^32 - 1 datasources.
+using source_id = std::uint32_t;
+
 /// Every live source by number, so an instance can remember where it came from in 8 bytes and no atomic
 /// operation per row; a load looks the number up once.
 class source_registry {
 public:
-  static std::uint64_t add(std::weak_ptr<source> s) {
+  static source_id add(std::weak_ptr<source> s) {
     std::lock_guard lock(mutex_);
-    const std::uint64_t id = next_++;
-    sources_.emplace(id, std::move(s));
+    if (next_ == 0) next_ = 1;  // 0 means "no origin"
+    const source_id id = next_++;
+    sources_.insert_or_assign(id, std::move(s));
     return id;
   }
-  static void remove(std::uint64_t id) {
+  static void remove(source_id id) {
     std::lock_guard lock(mutex_);
     sources_.erase(id);
   }
   /// The source numbered `id` while it lives; null for 0 or a source that is gone.
-  static std::shared_ptr<source> find(std::uint64_t id) {
+  static std::shared_ptr<source> find(source_id id) {
     if (id == 0) return nullptr;
     std::lock_guard lock(mutex_);
     const auto found = sources_.find(id);
@@ -66,8 +70,8 @@ public:
 
 private:
   static inline std::mutex mutex_;
-  static inline std::uint64_t next_ = 1;
-  static inline std::unordered_map<std::uint64_t, std::weak_ptr<source>> sources_;
+  static inline source_id next_ = 1;
+  static inline std::unordered_map<source_id, std::weak_ptr<source>> sources_;
 };
 
 /// A datasource as relations see it.
@@ -91,7 +95,7 @@ public:
   /// The source itself, weakly.
   [[nodiscard]] const std::weak_ptr<source>& self() const noexcept { return self_; }
   /// What instances remember as their origin.
-  [[nodiscard]] std::uint64_t id() const noexcept { return id_; }
+  [[nodiscard]] source_id id() const noexcept { return id_; }
   void set_self(std::weak_ptr<source> self) {
     self_ = std::move(self);
     id_ = source_registry::add(self_);
@@ -117,7 +121,7 @@ protected:
 
 private:
   std::weak_ptr<source> self_;
-  std::uint64_t id_ = 0;
+  source_id id_ = 0;
   std::mutex registry_mutex_;
   std::unordered_map<const void*, std::shared_ptr<void>> stores_;
 };

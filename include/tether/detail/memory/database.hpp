@@ -147,7 +147,7 @@ public:
     const std::size_t first = std::min(q.skip, matched.size());
     const std::size_t last = q.limit ? std::min(matched.size(), first + *q.limit) : matched.size();
     out.reserve(last - first);
-    for (std::size_t i = first; i < last; ++i) out.push_back(project(*matched[i], q.fields));
+    for (std::size_t i = first; i < last; ++i) project(out.emplace_back(*matched[i]), q.fields);
     return out;
   }
 
@@ -375,19 +375,18 @@ private:
     return matched;
   }
 
+  /// Value-initialises the properties a query did not select.
   template <class M>
-  static M project(const M& row, const std::vector<std::size_t>& fields) {
-    M out = row;
-    if (fields.empty()) return out;
+  static void project(M& row, const std::vector<std::size_t>& fields) {
+    if (fields.empty()) return;
     std::size_t next = 0;
     for_each_property<M>([&](auto i) {
       if (next < fields.size() && fields[next] == i) {
         ++next;
         return;
       }
-      set_property<i>(out, property_type<M, i>{});
+      set_property<i>(row, property_type<M, i>{});
     });
-    return out;
   }
 
   template <class M>
