@@ -215,3 +215,31 @@ TEST_CASE("several where calls are AND-ed") {
   shop s;
   CHECK(s.ids(tether::filter{}.where("paid", true).where("amount", tether::gt(20))) == ids{4, 6});
 }
+
+// Found by fuzzing (tests/fuzz): each of these once crashed, overflowed or escaped as a non-tether exception.
+
+TEST_CASE("a date outside what system_clock can hold is a validation_error, not an overflow") {
+  shop s;
+  CHECK_THROWS_AS(s.customers.find(tether::filter::parse(R"({"where": {"since": "4442-01-01T00:00:00Z"}})")),
+                  tether::validation_error);
+  CHECK_THROWS_AS(s.customers.find(tether::filter::parse(R"({"where": {"since": "1200-01-01T00:00:00Z"}})")),
+                  tether::validation_error);
+}
+
+TEST_CASE("a number too large for a double is a validation_error") {
+  CHECK_THROWS_AS(tether::filter::parse("8E888"), tether::validation_error);
+  CHECK_THROWS_AS(tether::filter::parse(R"({"limit": 1e400})"), tether::validation_error);
+}
+
+TEST_CASE("a limit beyond any count is refused, and the largest integer limit with a skip pages correctly") {
+  shop s;
+  CHECK_THROWS_AS(tether::filter::parse(R"({"limit": 1e30})"), tether::validation_error);
+  CHECK(s.ids(tether::filter::parse(R"({"skip": 1, "limit": 18446744073709551615})")) == ids{2, 3, 4, 5, 6});
+}
+
+TEST_CASE("a value nested a hundred thousand levels deep is refused without exhausting the stack") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK_THROWS_AS(tether::filter::parse(deep), tether::validation_error);
+  const std::string deep_where = R"({"where": {"amount": )" + deep + "}}";
+  CHECK_THROWS_AS(tether::filter::parse(deep_where), tether::validation_error);
+}

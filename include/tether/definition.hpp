@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 
 #include <tether/belongs_to.hpp>
+#include <tether/detail/describe_json.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
 #include <tether/naming.hpp>
@@ -95,24 +96,6 @@ inline bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept
 
 /// A file's value in a sentence. Containers are named, not printed: a fuzzed file may nest them deeply enough
 /// for a recursive dump to overflow the stack. Invalid UTF-8 is replaced rather than thrown on.
-inline std::string describe_file_value(const nlohmann::json& value) {
-  constexpr std::size_t longest = 60;
-  switch (value.type()) {
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::binary: return "binary data";
-    case nlohmann::json::value_t::discarded: return "nothing";
-    case nlohmann::json::value_t::string: {
-      const auto& text = value.get_ref<const std::string&>();
-      if (text.size() <= longest) break;
-      return nlohmann::json(text.substr(0, longest))
-                 .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "...";
-    }
-    default: break;
-  }
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
 inline std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 inline std::string describe_relation(const compiled_relation& relation) {
@@ -127,7 +110,7 @@ public:
   std::vector<std::string> run(const nlohmann::json& file) {
     if (!file.is_object()) {
       throw validation_error("tether: a LoopBack definition of " + std::string(model_.name) +
-                             " must be a JSON object, got " + describe_file_value(file));
+                             " must be a JSON object, got " + describe_json(file));
     }
     check_name(file);
     check_properties(file);
@@ -151,14 +134,14 @@ private:
     // LoopBack cannot register a definition without a name, so a missing one is a disagreement too.
     const auto* name = member(file, "name");
     if (name != nullptr && name->is_string() && name->get_ref<const std::string&>() == model_.name) return;
-    disagree(".name", name == nullptr ? "nothing" : describe_file_value(*name), in_quotes(model_.name));
+    disagree(".name", name == nullptr ? "nothing" : describe_json(*name), in_quotes(model_.name));
   }
 
   void check_properties(const nlohmann::json& file) {
     const auto* properties = member(file, "properties");
     if (properties == nullptr) return;
     if (!properties->is_object()) {
-      return disagree(".properties", describe_file_value(*properties), "an object of properties");
+      return disagree(".properties", describe_json(*properties), "an object of properties");
     }
     for (const auto& [name, declared] : properties->items()) check_property(name, declared);
   }
@@ -169,10 +152,10 @@ private:
     if (declared.is_object()) type = member(declared, "type");
     const property_info* compiled = find_property(name);
     if (compiled == nullptr) {
-      return disagree(".properties." + name, describe_file_value(type == nullptr ? declared : *type),
+      return disagree(".properties." + name, describe_json(type == nullptr ? declared : *type),
                       "nothing (it has no property \"" + name + "\")");
     }
-    const std::string file_says = type == nullptr ? "nothing" : describe_file_value(*type);
+    const std::string file_says = type == nullptr ? "nothing" : describe_json(*type);
     const std::string expected = loopback_type(compiled->kind);
     // An object property without a type is a nested anonymous model to LoopBack: no match for any compiled type.
     if (type != nullptr && type->is_string() && agrees_on_type(type->get_ref<const std::string&>(), *compiled)) return;
@@ -203,7 +186,7 @@ private:
   void check_relations(const nlohmann::json& file) {
     const auto* relations = member(file, "relations");
     if (relations != nullptr && !relations->is_object()) {
-      return disagree(".relations", describe_file_value(*relations), "an object of relations");
+      return disagree(".relations", describe_json(*relations), "an object of relations");
     }
     if (relations != nullptr) {
       for (const auto& [name, declared] : relations->items()) check_relation(name, declared);
@@ -219,20 +202,20 @@ private:
     const std::string path = ".relations." + name;
     const compiled_relation* compiled = find_relation(name);
     if (compiled == nullptr) {
-      return disagree(path, declared.is_object() ? describe_declared_relation(declared) : describe_file_value(declared),
+      return disagree(path, declared.is_object() ? describe_declared_relation(declared) : describe_json(declared),
                       "nothing (it has no relation \"" + name + "\")");
     }
-    if (!declared.is_object()) return disagree(path, describe_file_value(declared), describe_relation(*compiled));
+    if (!declared.is_object()) return disagree(path, describe_json(declared), describe_relation(*compiled));
 
     const auto* type = member(declared, "type");
     if (type == nullptr || !type->is_string() || type->get_ref<const std::string&>() != "belongsTo") {
       // The other keys mean other things in other relation types; comparing them would only add noise.
-      return disagree(path + ".type", type == nullptr ? "nothing" : describe_file_value(*type), "\"belongsTo\"");
+      return disagree(path + ".type", type == nullptr ? "nothing" : describe_json(*type), "\"belongsTo\"");
     }
     const auto* model = member(declared, "model");
     // LoopBack looks the target model up case-insensitively.
     if (model == nullptr || !model->is_string() || !equal_ignoring_case(model->get_ref<const std::string&>(), compiled->model)) {
-      disagree(path + ".model", model == nullptr ? "nothing" : describe_file_value(*model), in_quotes(compiled->model));
+      disagree(path + ".model", model == nullptr ? "nothing" : describe_json(*model), in_quotes(compiled->model));
     }
     const std::string default_key = name + "Id";
     check_key(path + ".foreignKey", member(declared, "foreignKey"), default_key, compiled->foreign_key);
@@ -248,15 +231,15 @@ private:
         disagree(path, "nothing, which LoopBack reads as " + in_quotes(loopback_default), in_quotes(compiled));
       }
     } else if (!key->is_string() || key->get_ref<const std::string&>() != compiled) {
-      disagree(path, describe_file_value(*key), in_quotes(compiled));
+      disagree(path, describe_json(*key), in_quotes(compiled));
     }
   }
 
   static std::string describe_declared_relation(const nlohmann::json& declared) {
     const auto* type = member(declared, "type");
     const auto* model = member(declared, "model");
-    std::string text = "a " + (type == nullptr ? std::string("typeless") : describe_file_value(*type)) + " relation";
-    if (model != nullptr) text += " to " + describe_file_value(*model);
+    std::string text = "a " + (type == nullptr ? std::string("typeless") : describe_json(*type)) + " relation";
+    if (model != nullptr) text += " to " + describe_json(*model);
     return text;
   }
 

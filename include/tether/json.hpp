@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 
 #include <tether/belongs_to.hpp>
+#include <tether/detail/describe_json.hpp>
 #include <tether/detail/time.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
@@ -35,17 +36,11 @@ nlohmann::json write_value(const V& v) {
   }
 }
 
-inline std::string json_excerpt(const nlohmann::json& j) {
-  std::string text = j.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
-}
-
 template <class V>
 V read_value(const nlohmann::json& j, std::string_view model, std::string_view property) {
   auto refuse = [&](const char* expected) -> V {
     throw validation_error("tether: " + std::string(model) + "." + std::string(property) + " expects " + expected +
-                           ", got " + json_excerpt(j));
+                           ", got " + describe_json(j));
   };
   if constexpr (is_optional<V>::value) {
     if (j.is_null()) return std::nullopt;
@@ -105,7 +100,7 @@ template <class M>
 void read_json(const nlohmann::json& j, M& instance) {
   static_assert(model_checked<M>);
   if (!j.is_object()) {
-    throw validation_error("tether: " + std::string(model_name<M>) + " expects a JSON object, got " + json_excerpt(j));
+    throw validation_error("tether: " + std::string(model_name<M>) + " expects a JSON object, got " + describe_json(j));
   }
   for_each_property<M>([&](auto i) {
     using T = property_type<M, i>;
@@ -138,9 +133,9 @@ void read_json(const nlohmann::json& j, M& instance) {
           write_value(target_key), model_name<M>, member_name<M, i>);
       if (found != j.end() && relation.key() != linked) {
         throw validation_error("tether: " + std::string(model_name<M>) + "." + name + " is " +
-                               json_excerpt(*found) + " but the embedded " + std::string(member_name<M, i>) +
+                               describe_json(*found) + " but the embedded " + std::string(member_name<M, i>) +
                                " has " + std::string(property_name<target_type, relation_type::referenced_property()>) +
-                               " " + json_excerpt(write_value(target_key)));
+                               " " + describe_json(write_value(target_key)));
       }
       relation = linked;
       relation_access::cache(relation, std::move(target));

@@ -5,6 +5,7 @@
 /// LoopBack's filter JSON to a tether::filter. Shape errors (an operator LoopBack does not have, a limit that
 /// is not a count) are found here; names and value types are checked against the model when the filter is used.
 
+#include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -12,19 +13,14 @@
 
 #include <nlohmann/json.hpp>
 
+#include <tether/detail/describe_json.hpp>
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
 
 namespace tether::detail {
 
-inline std::string excerpt(const nlohmann::json& j) {
-  std::string text = j.dump();
-  if (text.size() > 60) text = text.substr(0, 57) + "...";
-  return text;
-}
-
 [[noreturn]] inline void bad_filter(const std::string& where, const std::string& what, const nlohmann::json& j) {
-  throw validation_error("tether: invalid filter: " + where + " " + what + ", got " + excerpt(j));
+  throw validation_error("tether: invalid filter: " + where + " " + what + ", got " + describe_json(j));
 }
 
 inline value parse_value(const nlohmann::json& j, const std::string& where) {
@@ -118,8 +114,11 @@ inline condition parse_where(const nlohmann::json& j, int depth) {
 inline std::size_t parse_count(const nlohmann::json& j, const std::string& where) {
   if (j.is_number_unsigned()) return j.get<std::size_t>();
   if (j.is_number_integer() && j.get<std::int64_t>() >= 0) return static_cast<std::size_t>(j.get<std::int64_t>());
-  if (j.is_number_float() && j.get<double>() >= 0 && j.get<double>() == static_cast<double>(static_cast<std::int64_t>(j.get<double>())))
-    return static_cast<std::size_t>(j.get<double>());
+  if (j.is_number_float()) {
+    // Range first: casting a double outside int64 is undefined behaviour.
+    const double d = j.get<double>();
+    if (d >= 0 && d <= 9007199254740992.0 && d == std::floor(d)) return static_cast<std::size_t>(d);
+  }
   bad_filter(where, "takes a non-negative integer", j);
 }
 
@@ -233,7 +232,7 @@ inline filter filter::parse(std::string_view text) {
   nlohmann::json j;
   try {
     j = nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {  // parse_error, and out_of_range for numbers like 8E888
     throw validation_error(std::string("tether: invalid filter: not JSON: ") + e.what());
   }
   return parse(j);

@@ -60,7 +60,12 @@ inline std::optional<std::chrono::system_clock::time_point> parse_iso8601(std::s
   if (zone != "Z" && zone != "+00:00" && zone != "+0000") return std::nullopt;
   const year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return std::nullopt;
-  return sys_days{ymd} + hours{h} + minutes{mi} + seconds{s} + milliseconds{fraction_ms};
+  // system_clock counts nanoseconds in 64 bits (about 1678 to 2262); a date outside would overflow.
+  static constexpr auto earliest = ceil<days>(system_clock::time_point::min()) + days{1};
+  static constexpr auto latest = floor<days>(system_clock::time_point::max()) - days{1};
+  const sys_days date{ymd};
+  if (date < earliest || date > latest) return std::nullopt;
+  return date + hours{h} + minutes{mi} + seconds{s} + milliseconds{fraction_ms};
 }
 
 }  // namespace tether::detail

@@ -145,7 +145,7 @@ public:
     std::vector<const M*> matched = match(*table, q);
     sort_rows(matched, q.order);
     const std::size_t first = std::min(q.skip, matched.size());
-    const std::size_t last = q.limit ? std::min(matched.size(), first + *q.limit) : matched.size();
+    const std::size_t last = q.limit ? first + std::min(matched.size() - first, *q.limit) : matched.size();
     out.reserve(last - first);
     for (std::size_t i = first; i < last; ++i) project(out.emplace_back(*matched[i]), q.fields);
     return out;
