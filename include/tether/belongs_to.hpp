@@ -470,32 +470,27 @@ private:
     }
     const std::string context = "tether: loading " + describe_link() + ": ";
     constexpr std::size_t referenced = referenced_property();
-    auto first_or_null = [](std::vector<target_type>& rows) {
-      return rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front()));
+    // The fetch runs where the datasource says (here, or a worker); the result or the failure always reaches
+    // `finish`, which fills the cache (if still wanted) and every waiter.
+    auto run = [&](auto fetch) {
+      to.source->run([fetch = std::move(fetch), finish, context] {
+        try {
+          auto rows = fetch();
+          finish(nullptr, rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front())));
+        } catch (...) {
+          finish(detail::current_exception_with_context(context), nullptr);
+        }
+      });
     };
     if (kind == load_kind::filtered) {
       filter narrowed = *f;
       narrowed.where(std::string(property_name<target_type, referenced>), *key_).limit(1);
-      to.source->run([store = to.store, narrowed = std::move(narrowed), finish, context, first_or_null] {
-        try {
-          auto rows = store->find(narrowed);
-          finish(nullptr, first_or_null(rows));
-        } catch (...) {
-          finish(detail::current_exception_with_context(context), nullptr);
-        }
-      });
+      run([store = to.store, narrowed = std::move(narrowed)] { return store->find(narrowed); });
     } else {
       query by_key;
       by_key.where = predicate{referenced, operator_kind::eq, {detail::to_value(*key_)}, {}};
       by_key.limit = 1;
-      to.source->run([store = to.store, by_key = std::move(by_key), finish, context, first_or_null] {
-        try {
-          auto rows = store->select(by_key);
-          finish(nullptr, first_or_null(rows));
-        } catch (...) {
-          finish(detail::current_exception_with_context(context), nullptr);
-        }
-      });
+      run([store = to.store, by_key = std::move(by_key)] { return store->select(by_key); });
     }
   }
 

@@ -220,16 +220,6 @@ constexpr std::size_t member_index(std::string_view name) noexcept {
   return found;
 }
 
-/// Index of the stored property named `name` (a foreign key by its key name), or no_property.
-template <class M>
-constexpr std::size_t property_index(std::string_view name) noexcept {
-  std::size_t found = no_property;
-  for_each_property<M>([&](auto i) {
-    if (found == no_property && property_name<M, i> == name) found = i;
-  });
-  return found;
-}
-
 template <class M, fixed_string Name>
 struct no_such_property : std::false_type {};
 
