@@ -1,0 +1,173 @@
+#ifndef TETHER_DETAIL_SQLITE_INTEGRITY_HPP
+#define TETHER_DETAIL_SQLITE_INTEGRITY_HPP
+
+/// @file
+/// SQLite enforces the foreign keys (REFERENCES ... ON DELETE ...); it says only "FOREIGN KEY constraint
+/// failed". When it does, these functions find out, inside the same transaction, which relation and key were
+/// to blame, and throw the memory connector's message for it. The referencing tables are read from the schema
+/// (pragma_foreign_key_list), so a table created by an earlier run counts too.
+
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <tether/belongs_to.hpp>
+#include <tether/detail/sqlite/identifier.hpp>
+#include <tether/detail/sqlite/statement.hpp>
+#include <tether/detail/sqlite/values.hpp>
+#include <tether/error.hpp>
+#include <tether/model.hpp>
+#include <tether/value.hpp>
+
+namespace tether::detail {
+
+/// A foreign key in the schema that references some table.
+struct sqlite_referrer {
+  std::string table;          ///< the referencing table (model)
+  std::string column;         ///< its key column
+  std::string id_column;      ///< its primary key column
+  std::string target_column;  ///< the referenced column of the target
+  std::string on_delete;      ///< "RESTRICT", "CASCADE", "SET NULL", ...
+};
+
+inline std::vector<sqlite_referrer> sqlite_referrers_of(sqlite_connection& c, std::string_view table) {
+  sqlite_statement s(c,
+                     "SELECT m.name, k.\"from\", k.\"to\", k.on_delete, "
+                     "(SELECT t.name FROM pragma_table_info(m.name) t WHERE t.pk = 1) "
+                     "FROM sqlite_schema m, pragma_foreign_key_list(m.name) k "
+                     "WHERE m.type = 'table' AND k.\"table\" = ? ORDER BY m.name, k.id",
+                     false);
+  s.bind_text(1, table);
+  std::vector<sqlite_referrer> out;
+  while (s.step()) {
+    out.push_back({std::string(s.column_text(0)), std::string(s.column_text(1)), std::string(s.column_text(4)),
+                   std::string(s.column_text(2)), std::string(s.column_text(3))});
+  }
+  return out;
+}
+
+inline bool sqlite_table_exists(sqlite_connection& c, std::string_view table) {
+  sqlite_statement s(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", false);
+  s.bind_text(1, table);
+  return s.step();
+}
+
+/// Throws the memory connector's message for the first enforced key of `row` that matches no target.
+template <class M>
+void check_sqlite_keys(sqlite_connection& c, const M& row) {
+  for_each_property<M>([&](auto i) {
+    if constexpr (is_foreign_key<M, i>) {
+      using ref = reference<M, i>;
+      using target = typename ref::target;
+      const auto& key = get_property<i>(row);
+      if (!ref::enforced || !key) return;
+      const std::string target_column(property_name<target, ref::target_property>);
+      bool found = false;
+      if (sqlite_table_exists(c, model_name<target>)) {
+        sqlite_statement s(c,
+                           "SELECT 1 FROM " + quote_identifier(model_name<target>) + " WHERE " +
+                               quote_identifier(target_column) + " = ? LIMIT 1",
+                           false);
+        bind_property(s, 1, *key);
+        found = s.step();
+      }
+      if (!found) {
+        const std::string shown = describe(to_value(*key));
+        throw constraint_error("tether: " + std::string(model_name<M>) + "." + std::string(member_name<M, i>) +
+                               ": no " + std::string(model_name<target>) + " has " + target_column + " " + shown +
+                               " (" + std::string(property_name<M, i>) + " " + shown + ")");
+      }
+    }
+  });
+}
+
+/// Ids of the rows of `r.table` whose key equals `key`.
+inline std::vector<value> sqlite_referencing_ids(sqlite_connection& c, const sqlite_referrer& r, const value& key) {
+  sqlite_statement s(c,
+                     "SELECT " + quote_identifier(r.id_column) + " FROM " + quote_identifier(r.table) + " WHERE " +
+                         quote_identifier(r.column) + " = ? ORDER BY 1",
+                     false);
+  bind_operand(s, 1, key);
+  std::vector<value> ids;
+  while (s.step()) ids.push_back(read_any(s, 0));
+  return ids;
+}
+
+/// The value of `column` in the row of `table` whose `id_column` is `id`.
+inline value sqlite_column_of(sqlite_connection& c, const std::string& table, const std::string& id_column,
+                              const std::string& column, const value& id) {
+  sqlite_statement s(c,
+                     "SELECT " + quote_identifier(column) + " FROM " + quote_identifier(table) + " WHERE " +
+                         quote_identifier(id_column) + " = ?",
+                     false);
+  bind_operand(s, 1, id);
+  return s.step() ? read_any(s, 0) : value{nullptr};
+}
+
+/// Walks what removing row `id` of `table` would do, as SQLite's ON DELETE actions would, and throws the
+/// memory connector's message for the first restrict that refuses it.
+inline void explain_sqlite_removal(sqlite_connection& c, const std::string& table, const std::string& id_column,
+                                   const value& id, std::set<std::pair<std::string, std::string>>& visited) {
+  if (!visited.emplace(table, describe(id)).second) return;
+  for (const auto& r : sqlite_referrers_of(c, table)) {
+    const value key = sqlite_column_of(c, table, id_column, r.target_column, id);
+    if (std::holds_alternative<std::nullptr_t>(key)) continue;
+    auto ids = sqlite_referencing_ids(c, r, key);
+    std::erase_if(ids, [&](const value& v) { return r.table == table && describe(v) == describe(id); });
+    if (ids.empty()) continue;
+    if (r.on_delete == "CASCADE") {
+      for (const auto& referencing : ids) explain_sqlite_removal(c, r.table, r.id_column, referencing, visited);
+    } else if (r.on_delete != "SET NULL" && r.on_delete != "SET DEFAULT") {
+      throw constraint_error("tether: cannot remove " + table + " " + r.target_column + " " + describe(key) + ": " +
+                             r.table + "." + r.column + " references it from " + std::to_string(ids.size()) +
+                             (ids.size() == 1 ? " row" : " rows") + " (" + r.table + " " + r.id_column + " " +
+                             describe(ids.front()) + (ids.size() > 1 ? ", ..." : "") +
+                             "); remove or relink them first, or declare on_delete<cascade> or on_delete<set_null>");
+    }
+  }
+}
+
+/// Throws the memory connector's message when `row` changes a property that rows of another table reference.
+template <class M>
+void explain_sqlite_change(sqlite_connection& c, const M& row) {
+  const std::string table(model_name<M>);
+  const std::string id_column(property_name<M, id_index<M>>);
+  const value id = to_value(get_property<id_index<M>>(row));
+  for (const auto& r : sqlite_referrers_of(c, table)) {
+    const value old_key = sqlite_column_of(c, table, id_column, r.target_column, id);
+    if (std::holds_alternative<std::nullptr_t>(old_key) || sqlite_referencing_ids(c, r, old_key).empty()) continue;
+    bool changed = false;
+    for_each_property<M>([&](auto i) {
+      if (property_name<M, i> == r.target_column) changed = describe(to_value(get_property<i>(row))) != describe(old_key);
+    });
+    if (changed) {
+      throw constraint_error("tether: cannot change " + table + "." + r.target_column + " of id " + describe(id) +
+                             ": " + r.table + "." + r.column + " references it");
+    }
+  }
+}
+
+/// Refuses to drop `table` while rows of another table reference its rows (dropping would run the ON DELETE
+/// actions on them, or fail half-way).
+inline void check_sqlite_drop(sqlite_connection& c, const std::string& table) {
+  if (!sqlite_table_exists(c, table)) return;
+  for (const auto& r : sqlite_referrers_of(c, table)) {
+    if (r.table == table) continue;
+    sqlite_statement s(c,
+                       "SELECT " + quote_identifier(r.column) + " FROM " + quote_identifier(r.table) + " WHERE " +
+                           quote_identifier(r.column) + " IN (SELECT " + quote_identifier(r.target_column) +
+                           " FROM " + quote_identifier(table) + ") LIMIT 1",
+                       false);
+    if (s.step()) {
+      throw constraint_error("tether: cannot drop " + table + ": " + r.table + "." + r.column +
+                             " references its row " + describe(read_any(s, 0)) +
+                             "; migrate the referencing model together with it");
+    }
+  }
+}
+
+}  // namespace tether::detail
+
+#endif

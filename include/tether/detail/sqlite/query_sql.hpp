@@ -1,0 +1,183 @@
+#ifndef TETHER_DETAIL_SQLITE_QUERY_SQL_HPP
+#define TETHER_DETAIL_SQLITE_QUERY_SQL_HPP
+
+/// @file
+/// A checked `tether::query` as SQLite SQL. Every operand is a parameter, never text; the clauses reproduce the
+/// memory connector's semantics (detail/memory/evaluate.hpp) exactly:
+///   - a null property matches only `eq null`: `neq v` is `<> ?`, `nin` adds `IS NOT NULL`;
+///   - `inq []` matches nothing, `nin []` every non-null row; a null inside a list matches nothing;
+///   - `like` is `tether_like`, the memory connector's matcher (bytes, case-sensitive, `\` escapes);
+///   - order: nulls first ascending (last descending), ties by id ascending; JSON properties do not sort.
+
+#include <cstdint>
+#include <limits>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <tether/connector.hpp>
+#include <tether/detail/sqlite/identifier.hpp>
+#include <tether/model.hpp>
+#include <tether/value.hpp>
+
+namespace tether::detail {
+
+/// SQL text and the operands its `?` stand for, in order.
+struct sqlite_sql {
+  std::string text;
+  std::vector<const value*> operands;
+};
+
+template <class M>
+void append_predicate(const predicate& p, sqlite_sql& out) {
+  if (p.op == operator_kind::and_ || p.op == operator_kind::or_) {
+    if (p.children.empty()) {
+      out.text += p.op == operator_kind::and_ ? "1" : "0";
+      return;
+    }
+    out.text += '(';
+    for (std::size_t i = 0; i < p.children.size(); ++i) {
+      if (i > 0) out.text += p.op == operator_kind::and_ ? " AND " : " OR ";
+      append_predicate<M>(p.children[i], out);
+    }
+    out.text += ')';
+    return;
+  }
+  const property_info& info = properties<M>()[p.property];
+  const std::string column = quote_identifier(info.name);
+  const auto is_null = [](const value& v) { return std::holds_alternative<std::nullptr_t>(v); };
+  const bool null_operand = !p.values.empty() && is_null(p.values[0]);
+  if (p.op == operator_kind::eq && null_operand) {
+    out.text += column + " IS NULL";
+    return;
+  }
+  // An object property compares with nothing but null (the resolver refuses the rest).
+  if (info.kind == value_kind::json) {
+    out.text += '0';
+    return;
+  }
+  auto compare = [&](const char* sql_operator) {
+    if (null_operand) {
+      out.text += '0';
+      return;
+    }
+    out.text += column + sql_operator + "?";
+    out.operands.push_back(&p.values[0]);
+  };
+  auto list = [&] {
+    std::string text = "(";
+    for (const auto& v : p.values) {
+      if (is_null(v)) continue;
+      if (text.size() > 1) text += ',';
+      text += '?';
+      out.operands.push_back(&v);
+    }
+    return text + ")";
+  };
+  switch (p.op) {
+    case operator_kind::eq: compare(" = "); return;
+    case operator_kind::neq:
+      if (null_operand) out.text += column + " IS NOT NULL";
+      else compare(" <> ");
+      return;
+    case operator_kind::gt: compare(" > "); return;
+    case operator_kind::gte: compare(" >= "); return;
+    case operator_kind::lt: compare(" < "); return;
+    case operator_kind::lte: compare(" <= "); return;
+    case operator_kind::between:
+      out.text += column + " BETWEEN ? AND ?";
+      out.operands.push_back(&p.values[0]);
+      out.operands.push_back(&p.values[1]);
+      return;
+    case operator_kind::inq: {
+      const std::string values = list();
+      out.text += values == "()" ? "0" : column + " IN " + values;
+      return;
+    }
+    case operator_kind::nin: {
+      const std::string values = list();
+      out.text += "(" + column + " IS NOT NULL";
+      if (values != "()") out.text += " AND " + column + " NOT IN " + values;
+      out.text += ')';
+      return;
+    }
+    case operator_kind::like:
+    case operator_kind::nlike:
+      if (info.kind != value_kind::string || null_operand) {
+        out.text += '0';
+        return;
+      }
+      out.text += std::string(p.op == operator_kind::nlike ? "NOT " : "") + "tether_like(" + column + ", ?)";
+      out.operands.push_back(&p.values[0]);
+      return;
+    case operator_kind::and_:
+    case operator_kind::or_: return;
+  }
+}
+
+template <class M>
+void append_where(const query& q, sqlite_sql& out) {
+  if (!q.where) return;
+  out.text += " WHERE ";
+  append_predicate<M>(*q.where, out);
+}
+
+/// The property indexes a select reads, in column order: the query's fields (with the id), or every property.
+template <class M>
+std::vector<std::size_t> selected_properties(const query& q) {
+  std::vector<std::size_t> columns = q.fields;
+  if (columns.empty()) {
+    for (std::size_t i = 0; i < property_count<M>; ++i) columns.push_back(i);
+    return columns;
+  }
+  bool has_id = false;
+  for (const auto f : columns) has_id = has_id || f == id_index<M>;
+  if (!has_id) columns.insert(columns.begin(), id_index<M>);
+  return columns;
+}
+
+/// SELECT of the given columns with where, order, and LIMIT ? OFFSET ? (the last two parameters) when paged.
+template <class M>
+sqlite_sql select_sql(const query& q, const std::vector<std::size_t>& columns) {
+  sqlite_sql out;
+  out.text = "SELECT ";
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (k > 0) out.text += ", ";
+    append_identifier(out.text, properties<M>()[columns[k]].name);
+  }
+  out.text += " FROM ";
+  append_identifier(out.text, model_name<M>);
+  append_where<M>(q, out);
+  out.text += " ORDER BY ";
+  bool id_sorted = false;
+  for (const auto& key : q.order) {
+    const property_info& info = properties<M>()[key.property];
+    if (info.kind == value_kind::json) continue;
+    append_identifier(out.text, info.name);
+    out.text += key.descending ? " DESC, " : " ASC, ";
+    id_sorted = id_sorted || key.property == id_index<M>;
+  }
+  if (id_sorted) out.text.resize(out.text.size() - 2);
+  else append_identifier(out.text, property_name<M, id_index<M>>);
+  if (q.limit || q.skip > 0) out.text += " LIMIT ? OFFSET ?";
+  return out;
+}
+
+template <class M>
+sqlite_sql count_sql(const query& q) {
+  sqlite_sql out;
+  out.text = "SELECT count(*) FROM ";
+  append_identifier(out.text, model_name<M>);
+  append_where<M>(q, out);
+  return out;
+}
+
+/// A size_t as a SQLite integer, saturating (a limit beyond int64 means no limit).
+inline std::int64_t sqlite_count(std::size_t n) noexcept {
+  constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  return static_cast<std::int64_t>(n > most ? most : n);
+}
+
+}  // namespace tether::detail
+
+#endif
