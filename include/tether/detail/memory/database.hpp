@@ -266,11 +266,6 @@ public:
   }
 
   template <class M>
-  void record(std::function<void()> undo) {
-    log_.push_back(std::move(undo));
-  }
-
-  template <class M>
   void replace_row(memory_table<M>& table, M row) {
     auto& slot = table.rows.at(table.id_of(row));
     table.unindex_row(slot);
