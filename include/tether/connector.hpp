@@ -91,7 +91,8 @@ struct connector_archetype {
 /// @brief What a store must offer the datasource. Each operation is a member template over the model type `M`
 /// (always a model with an id), and reports each round trip to the observer it is given.
 ///
-/// - `C::parameter_limit`: the most values one statement may bind; include splits its key lists by it.
+/// - `c.parameter_limit()`: the most values one statement may bind, asked at run time (a SQLite build sets its
+///   own limit); include splits its key lists by it.
 /// - `c.ensure_table<M>(log)`: create M's table if missing, add missing columns; keep data (autoupdate).
 /// - `c.drop_table<M>(log)`: remove M's table and its rows (automigrate drops, then ensures).
 /// - `c.insert<M>(rows, log)`: store the rows, all or none; write generated integer ids back into rows whose
@@ -107,9 +108,9 @@ struct connector_archetype {
 template <class C>
 concept connector =
     std::move_constructible<C> &&
-    requires(C& c, detail::connector_archetype& row, std::span<detail::connector_archetype> rows, const query& q,
+    requires(C& c, const C& cc, detail::connector_archetype& row, std::span<detail::connector_archetype> rows, const query& q,
              const query_observer& log, const std::int64_t& id) {
-      { C::parameter_limit } -> std::convertible_to<std::size_t>;
+      { cc.parameter_limit() } -> std::convertible_to<std::size_t>;
       c.template ensure_table<detail::connector_archetype>(log);
       c.template drop_table<detail::connector_archetype>(log);
       c.template insert<detail::connector_archetype>(rows, log);

@@ -111,7 +111,7 @@ public:
   C& connector() noexcept { return connector_; }
 
   /// The most keys one include query may carry.
-  [[nodiscard]] static constexpr std::size_t parameter_limit() noexcept { return C::parameter_limit; }
+  [[nodiscard]] std::size_t parameter_limit() const { return connector_.parameter_limit(); }
 
   /// A snapshot of the on_query hook for one operation.
   [[nodiscard]] query_observer observer() const {

@@ -28,7 +28,9 @@ namespace tether {
 class memory {
 public:
   /// @brief No statement to bind: include sends every key at once.
-  static constexpr std::size_t parameter_limit = std::numeric_limits<std::size_t>::max();
+  [[nodiscard]] static constexpr std::size_t parameter_limit() noexcept {
+    return std::numeric_limits<std::size_t>::max();
+  }
   /// @brief Operations finish in microseconds and never wait on I/O, so relation loads run on the caller.
   static constexpr bool runs_inline = true;
 

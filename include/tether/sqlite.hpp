@@ -45,16 +45,17 @@ struct sqlite_options {
 /// @brief The SQLite connector. Movable; copies are not offered (a connection has one owner).
 class sqlite {
 public:
-  /// @brief The most values one statement binds. SQLite's compile-time default since 3.32 is 32766
-  /// (`sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)`); the concept wants a constant, so this is that
-  /// default, and a build with a lower limit must raise it or fail on include's largest chunks.
-  static constexpr std::size_t parameter_limit = 32766;
-
   /// @brief Opens (creating it if missing) the database in `file`, or an in-memory one for ":memory:".
   /// Throws connection_error naming the file when it cannot be opened or is no SQLite database.
   explicit sqlite(std::string file, sqlite_options options = {})
       : state_(std::make_unique<state>(std::move(file), options)) {}
   explicit sqlite(const char* file, sqlite_options options = {}) : sqlite(std::string(file), options) {}
+
+  /// @brief The most values one statement binds, as this SQLite build allows
+  /// (`sqlite3_limit(db, SQLITE_LIMIT_VARIABLE_NUMBER, -1)`: 32766 by default since 3.32, 999 before).
+  [[nodiscard]] std::size_t parameter_limit() const noexcept {
+    return static_cast<std::size_t>(sqlite3_limit(state_->connection.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1));
+  }
 
   /// @brief The database file as given.
   [[nodiscard]] const std::string& file() const noexcept { return state_->connection.file(); }

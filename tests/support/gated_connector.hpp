@@ -55,7 +55,8 @@ private:
 
 class gated_connector {
 public:
-  static constexpr std::size_t parameter_limit = 3;  // small, so include must split its key lists
+  // Small, so include must split its key lists.
+  [[nodiscard]] static constexpr std::size_t parameter_limit() noexcept { return 3; }
 
   explicit gated_connector(std::shared_ptr<gate> g) : gate_(std::move(g)) {}
 
