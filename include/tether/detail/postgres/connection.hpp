@@ -1,0 +1,139 @@
+#ifndef TETHER_DETAIL_POSTGRES_CONNECTION_HPP
+#define TETHER_DETAIL_POSTGRES_CONNECTION_HPP
+
+/// @file
+/// One session with the server (RAII over PGconn*), configured as tether needs it, and the statements it has
+/// prepared. A connection is used by one thread at a time: the pool hands it out.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include <libpq-fe.h>
+#include <poll.h>
+
+#include <tether/detail/postgres/error.hpp>
+#include <tether/detail/postgres/result.hpp>
+#include <tether/detail/postgres/values.hpp>
+
+namespace tether::detail {
+
+class postgres_connection {
+public:
+  /// Connects; throws connection_error naming the server when it cannot, within `connect_timeout`.
+  postgres_connection(const std::string& conninfo, std::chrono::seconds connect_timeout,
+                      std::chrono::milliseconds statement_timeout) {
+    // The caller's string is expanded in place of dbname; settings it makes itself win over ours.
+    const std::string timeout = std::to_string(std::max<std::int64_t>(1, connect_timeout.count()));
+    const char* keywords[] = {"connect_timeout", "dbname", nullptr};
+    const char* values[] = {timeout.c_str(), conninfo.c_str(), nullptr};
+    conn_ = PQconnectdbParams(keywords, values, 1);
+    if (conn_ == nullptr) throw connection_error("tether::postgres: out of memory connecting to " + conninfo);
+    if (PQstatus(conn_) != CONNECTION_OK) {
+      const std::string reason = postgres_message(PQerrorMessage(conn_));
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw connection_error("tether::postgres: cannot connect to " + describe_server(conninfo) + ": " + reason);
+    }
+    where_ = std::string(PQhost(conn_)) + ":" + PQport(conn_) + "/" + PQdb(conn_);
+    // Notices ("table does not exist, skipping") are not the program's output.
+    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
+    try {
+      exec("SET statement_timeout = " + std::to_string(statement_timeout.count()), "cannot set the statement timeout");
+    } catch (...) {
+      PQfinish(conn_);
+      conn_ = nullptr;
+      throw;
+    }
+  }
+
+  postgres_connection(const postgres_connection&) = delete;
+  postgres_connection& operator=(const postgres_connection&) = delete;
+  ~postgres_connection() { PQfinish(conn_); }
+
+  [[nodiscard]] PGconn* handle() const noexcept { return conn_; }
+  /// host:port/dbname, for messages.
+  [[nodiscard]] const std::string& where() const noexcept { return where_; }
+
+  /// Whether the session can take a statement: connected, outside any transaction, and not closed by the
+  /// server while it sat idle. An idle session receives nothing (tether never LISTENs), so anything readable
+  /// on its socket is the server's goodbye (a FATAL message, or the end of the stream): checked without waiting.
+  [[nodiscard]] bool usable() const noexcept {
+    if (PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
+    pollfd socket{PQsocket(conn_), POLLIN, 0};
+    return ::poll(&socket, 1, 0) == 0;
+  }
+
+  /// Runs statements that bind nothing (transaction control, DDL); `sql` may hold several.
+  postgres_result exec(const std::string& sql, std::string_view what) {
+    postgres_result r(PQexec(conn_, sql.c_str()));
+    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, std::string(what) + " (" + sql + ")");
+    return r;
+  }
+
+  /// Runs `sql` once with `params`, results in text (for catalog look-ups and messages).
+  postgres_result query_text(const std::string& sql, postgres_params& params, std::string_view what) {
+    postgres_result r(PQexecParams(conn_, sql.c_str(), params.size(), params.types(), params.values(),
+                                   params.lengths(), params.formats(), 0));
+    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+    return r;
+  }
+
+  /// Runs `sql` as a statement prepared on this connection (prepared on first use), results in binary.
+  postgres_result run(const std::string& sql, postgres_params& params, std::string_view what) {
+    if (schema_generation_ != seen_generation_) forget_statements();
+    auto found = prepared_.find(sql);
+    if (found == prepared_.end()) {
+      if (prepared_.size() >= statement_capacity) forget_statements();
+      std::string name = "tether_" + std::to_string(++statement_counter_);
+      postgres_result made(PQprepare(conn_, name.c_str(), sql.c_str(), params.size(), params.types()));
+      if (!made.ok()) throw_postgres_error(conn_, made.get(), where_, what);
+      found = prepared_.emplace(sql, std::move(name)).first;
+    }
+    postgres_result r(PQexecPrepared(conn_, found->second.c_str(), params.size(), params.values(), params.lengths(),
+                                     params.formats(), 1));
+    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+    return r;
+  }
+
+  /// Tells the connection the schema may have changed: its prepared statements are dropped before its next run.
+  void schema_changed(std::uint64_t generation) noexcept { schema_generation_ = generation; }
+
+  static constexpr std::size_t statement_capacity = 256;
+
+private:
+  void forget_statements() {
+    if (!prepared_.empty()) exec("DEALLOCATE ALL", "cannot drop prepared statements");
+    prepared_.clear();
+    seen_generation_ = schema_generation_;
+  }
+
+  // The conninfo without a password, for a message.
+  static std::string describe_server(const std::string& conninfo) {
+    PQconninfoOption* options = PQconninfoParse(conninfo.c_str(), nullptr);
+    if (options == nullptr) return "\"" + conninfo + "\"";
+    std::string shown;
+    for (auto* o = options; o->keyword != nullptr; ++o) {
+      if (o->val == nullptr || std::string_view(o->keyword) == "password") continue;
+      if (!shown.empty()) shown += ' ';
+      shown += std::string(o->keyword) + "=" + o->val;
+    }
+    PQconninfoFree(options);
+    return "\"" + shown + "\"";
+  }
+
+  PGconn* conn_ = nullptr;
+  std::string where_;
+  std::unordered_map<std::string, std::string> prepared_;
+  std::uint64_t statement_counter_ = 0;
+  std::uint64_t schema_generation_ = 0;
+  std::uint64_t seen_generation_ = 0;
+};
+
+}  // namespace tether::detail
+
+#endif

@@ -1,0 +1,80 @@
+#ifndef TETHER_DETAIL_POSTGRES_ERROR_HPP
+#define TETHER_DETAIL_POSTGRES_ERROR_HPP
+
+/// @file
+/// From a failed libpq call to the tether exception a caller can act on: the server unreachable, gone or not
+/// answering in time is a connection_error; a refused write a constraint_error, carrying the server's
+/// constraint name and detail so the connector can explain it in the model's terms; anything else a
+/// tether::error.
+
+#include <string>
+#include <string_view>
+
+#include <libpq-fe.h>
+
+#include <tether/error.hpp>
+
+namespace tether::detail {
+
+/// A constraint the server refused (SQLSTATE class 23), with the fields the server reported.
+class postgres_constraint_failure : public constraint_error {
+public:
+  postgres_constraint_failure(const std::string& message, std::string sqlstate, std::string constraint,
+                              std::string detail)
+      : constraint_error(message),
+        sqlstate_(std::move(sqlstate)),
+        constraint_(std::move(constraint)),
+        detail_(std::move(detail)) {}
+
+  /// "23503" foreign key, "23505" unique, "23502" not null, ...
+  [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
+  [[nodiscard]] const std::string& constraint() const noexcept { return constraint_; }
+  /// The server's detail line, e.g. `Key (id)=(1) is still referenced from table "Order".`
+  [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+
+private:
+  std::string sqlstate_;
+  std::string constraint_;
+  std::string detail_;
+};
+
+/// The server's message without libpq's trailing newline.
+inline std::string postgres_message(const char* text) {
+  std::string message = text != nullptr ? text : "";
+  while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
+  return message;
+}
+
+/// Whether a SQLSTATE means the session is gone or the server is not answering.
+inline bool postgres_connection_state(std::string_view sqlstate) noexcept {
+  return sqlstate.starts_with("08") ||                      // connection exception
+         sqlstate == "57P01" || sqlstate == "57P02" ||      // admin or crash shutdown
+         sqlstate == "57P03" || sqlstate == "53300" ||      // cannot connect now, too many connections
+         sqlstate == "57014";                               // canceled: the statement timeout
+}
+
+/// Throws the exception a failed call stands for. `result` may be null (libpq could not even send).
+/// `where` names the server, `what` what was being done ("cannot find Order").
+[[noreturn]] inline void throw_postgres_error(PGconn* conn, const PGresult* result, std::string_view where,
+                                              std::string_view what) {
+  const auto field = [&](int code) {
+    const char* text = result != nullptr ? PQresultErrorField(result, code) : nullptr;
+    return std::string(text != nullptr ? text : "");
+  };
+  const std::string sqlstate = field(PG_DIAG_SQLSTATE);
+  std::string reason = postgres_message(result != nullptr ? PQresultErrorMessage(result) : nullptr);
+  if (reason.empty()) reason = postgres_message(PQerrorMessage(conn));
+  const std::string text = "tether::postgres: " + std::string(where) + ": " + std::string(what) + ": " + reason;
+  if (PQstatus(conn) != CONNECTION_OK || postgres_connection_state(sqlstate)) {
+    if (sqlstate == "57014")
+      throw connection_error(text + " (the statement timeout, postgres_options::statement_timeout, ran out)");
+    throw connection_error(text);
+  }
+  if (sqlstate.starts_with("23"))
+    throw postgres_constraint_failure(text, sqlstate, field(PG_DIAG_CONSTRAINT_NAME), field(PG_DIAG_MESSAGE_DETAIL));
+  throw error(text);
+}
+
+}  // namespace tether::detail
+
+#endif
