@@ -1,10 +1,11 @@
 // The PostgreSQL connector (tether::postgres), through a datasource and its repositories, against a real
 // server (the ctest fixture's): schema from the descriptors, the typed row path, filters in SQL with every
-// value bound, include, relations, integrity, transactions, migrations keeping data, and concurrent loads.
-// Each test case works in an empty schema of its own.
+// value bound, include, relations, integrity, transactions, migrations keeping data, and concurrency over
+// the pool. Each test case works in an empty schema of its own.
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <future>
@@ -12,6 +13,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -913,4 +915,24 @@ TEST_CASE("postgres: 1,000 concurrent get() calls over the pool all receive thei
     CHECK(c->name == "customer " + std::to_string(i % 100));
     CHECK(loaded[i].customer() == c);
   }
+}
+
+TEST_CASE("postgres: loads run on as many workers as the pool has connections") {
+  tether::datasource db{tether::postgres{tether_test::fresh_postgres_schema(), tether::postgres_options{6, {}, {}}}};
+  db.automigrate<Customer, Order>();
+  const auto alice = created(db.repository<Customer>(), Customer{0, "Alice", std::nullopt});
+  std::vector<Order> orders(6, order_of("o", 1, alice.id));
+  db.repository<Order>().create(orders);
+  // Each load waits for the others to have started: it finishes only if all six run at once.
+  std::atomic<int> started{0};
+  db.on_query([&](const tether::query_event& e) {
+    if (e.model != "Customer") return;
+    ++started;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (started.load() < 6 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  });
+  std::vector<std::future<std::shared_ptr<Customer>>> pending;
+  for (const auto& o : orders) pending.push_back(o.customer.get(tether::refresh));
+  for (auto& f : pending) CHECK(f.get()->name == "Alice");
+  CHECK(started.load() == 6);
 }

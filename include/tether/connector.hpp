@@ -105,6 +105,8 @@ struct connector_archetype {
 /// - `c.count<M>(query, log)`: how many rows match `query.where`.
 /// - `c.begin(log)`, `c.commit(log)`, `c.rollback(log)`: a transaction on the calling thread; every operation
 ///   that thread makes in between is part of it.
+/// - optional, `c.worker_count()`: how many relation loads the datasource should run at once (a connector with
+///   a pool of N connections says N); the datasource runs at least max(2, hardware threads).
 template <class C>
 concept connector =
     std::move_constructible<C> &&

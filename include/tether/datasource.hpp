@@ -132,10 +132,19 @@ public:
     } else {
       if (current_transaction == this) return task();
       std::call_once(pool_started_, [this] {
-        pool_ = std::make_unique<boost::asio::thread_pool>(std::max(2u, std::thread::hardware_concurrency()));
+        pool_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(worker_count()));
       });
       boost::asio::post(*pool_, std::move(task));
     }
+  }
+
+  /// How many loads run at once: max(2, hardware threads), or more when the connector asks for more (a
+  /// connection pool whose connections would otherwise wait for a worker) through `worker_count()`.
+  [[nodiscard]] unsigned worker_count() const {
+    unsigned workers = std::max(2u, std::thread::hardware_concurrency());
+    if constexpr (requires { { connector_.worker_count() } -> std::convertible_to<std::size_t>; })
+      workers = std::max(workers, static_cast<unsigned>(connector_.worker_count()));
+    return workers;
   }
 
   [[nodiscard]] bool open() const noexcept override { return open_.load(std::memory_order_acquire); }
