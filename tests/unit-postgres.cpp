@@ -1,13 +1,17 @@
 // The PostgreSQL connector (tether::postgres), through a datasource and its repositories, against a real
 // server (the ctest fixture's): schema from the descriptors, the typed row path, filters in SQL with every
-// value bound, include, relations, integrity, transactions, migrations keeping data, and concurrency over
-// the pool. Each test case works in an empty schema of its own.
+// value bound, include, relations, integrity, transactions, migrations keeping data, concurrency over the
+// pool, and the failure paths (the server stopped and back, a statement timeout, refused writes). Each test
+// case works in an empty schema of its own.
 
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <mutex>
 #include <optional>
@@ -17,6 +21,8 @@
 #include <utility>
 #include <vector>
 
+#include <libpq-fe.h>
+#include <unistd.h>
 
 #include <semantic/connectors/postgres.hpp>
 #include <tether/postgres.hpp>
@@ -213,6 +219,64 @@ tether::time_point at_us(std::int64_t us) {
 }
 
 const std::string hostile = "O'Brien \"the\" ; DROP TABLE \"Customer\"; -- 100% _x_ \\ é 日本 🎉";
+
+/// A libpq connection of the test's own, for what tether does not do (locking a table, counting sessions).
+class raw_connection {
+public:
+  explicit raw_connection(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {
+    if (PQstatus(conn_) != CONNECTION_OK) throw std::runtime_error(PQerrorMessage(conn_));
+  }
+  raw_connection(const raw_connection&) = delete;
+  raw_connection& operator=(const raw_connection&) = delete;
+  ~raw_connection() { PQfinish(conn_); }
+  std::string exec(const std::string& sql) {
+    PGresult* r = PQexec(conn_, sql.c_str());
+    const auto status = PQresultStatus(r);
+    std::string first = status == PGRES_TUPLES_OK && PQntuples(r) > 0 ? PQgetvalue(r, 0, 0) : "";
+    const std::string failure = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK ? "" : PQerrorMessage(conn_);
+    PQclear(r);
+    if (!failure.empty()) throw std::runtime_error(sql + ": " + failure);
+    return first;
+  }
+
+private:
+  PGconn* conn_;
+};
+
+/// A second throwaway server of the test's own, which the test may stop and start again without disturbing the
+/// fixture's server that other tests use.
+class own_server {
+public:
+  own_server() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "tether-postgres-state-XXXXXX").string();
+    if (::mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed for " + pattern);
+    state_ = pattern;
+    script("start " + state_ + " " + TETHER_TEST_POSTGRES_BIN);
+    std::ifstream file(state_ + "/conninfo");
+    std::getline(file, conninfo_);
+  }
+  own_server(const own_server&) = delete;
+  own_server& operator=(const own_server&) = delete;
+  ~own_server() {
+    try {
+      script("stop " + state_);
+    } catch (...) {
+    }
+    std::error_code ignored;
+    std::filesystem::remove_all(state_, ignored);
+  }
+  [[nodiscard]] const std::string& conninfo() const noexcept { return conninfo_; }
+  void pause() { script("pause " + state_); }
+  void resume() { script("resume " + state_); }
+
+private:
+  static void script(const std::string& arguments) {
+    const std::string command = std::string("sh ") + TETHER_TEST_POSTGRES_SERVER_SCRIPT + " " + arguments + " >/dev/null";
+    if (std::system(command.c_str()) != 0) throw std::runtime_error("failed: " + command);
+  }
+  std::string state_;
+  std::string conninfo_;
+};
 
 }  // namespace
 
@@ -935,4 +999,68 @@ TEST_CASE("postgres: loads run on as many workers as the pool has connections") 
   for (const auto& o : orders) pending.push_back(o.customer.get(tether::refresh));
   for (auto& f : pending) CHECK(f.get()->name == "Alice");
   CHECK(started.load() == 6);
+}
+
+// --- faults ----------------------------------------------------------------------------------------------------
+
+TEST_CASE("postgres: a server stopped mid-run fails pending and new calls with connection_error, then recovers") {
+  own_server server;
+  tether::datasource db{tether::postgres{server.conninfo(), tether::postgres_options{4, std::chrono::seconds(2), {}}}};
+  db.automigrate<Customer, Order>();
+  std::vector<Customer> customers(50);
+  for (auto& c : customers) c.name = "c";
+  db.repository<Customer>().create(customers);
+  std::vector<Order> orders;
+  for (const auto& c : customers) orders.push_back(order_of("o", 1, c.id));
+  db.repository<Order>().create(orders);
+
+  // Loads in flight while the server goes away: each ends, with its customer or a connection_error.
+  std::vector<std::future<std::shared_ptr<Customer>>> pending;
+  for (int round = 0; round < 20; ++round)
+    for (const auto& o : orders) pending.push_back(o.customer.get(tether::refresh));
+  const auto stopped_at = std::chrono::steady_clock::now();
+  server.pause();
+  int failed = 0;
+  for (auto& f : pending) {
+    REQUIRE(f.wait_for(std::chrono::seconds(30)) == std::future_status::ready);
+    try {
+      const auto customer = f.get();
+      CHECK(customer != nullptr);
+    } catch (const tether::connection_error&) {
+      ++failed;
+    }
+  }
+  CHECK(std::chrono::steady_clock::now() - stopped_at < std::chrono::seconds(30));
+  INFO(failed << " of " << pending.size() << " loads failed");
+
+  // New calls while it is down.
+  const auto started = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(db.repository<Customer>().count(), tether::connection_error);
+  CHECK_THROWS_AS(orders[0].customer.get(tether::refresh).get(), tether::connection_error);
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(10));
+
+  // Back: the next calls succeed, same process, same datasource.
+  server.resume();
+  CHECK(db.repository<Customer>().count() == 50u);
+  CHECK(orders[7].customer.get(tether::refresh).get()->id == customers[7].id);
+  Customer late{0, "late", std::nullopt};
+  db.repository<Customer>().create(late);
+  CHECK(late.id == 51);
+}
+
+TEST_CASE("postgres: a statement that runs past the statement timeout is a connection_error saying so") {
+  const auto conninfo = tether_test::fresh_postgres_schema();
+  tether::datasource db{tether::postgres{conninfo, tether::postgres_options{2, std::chrono::seconds(5),
+                                                                            std::chrono::milliseconds(200)}}};
+  db.automigrate<Customer>();
+  (void)created(db.repository<Customer>(), Customer{0, "Alice", std::nullopt});
+  raw_connection locker(conninfo);
+  locker.exec("BEGIN");
+  locker.exec("LOCK TABLE \"Customer\" IN ACCESS EXCLUSIVE MODE");
+  const auto started = std::chrono::steady_clock::now();
+  const auto message = message_of<tether::connection_error>([&] { (void)db.repository<Customer>().count(); });
+  CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
+  CHECK_THAT(message, Catch::Contains("statement timeout") && Catch::Contains("Customer"));
+  locker.exec("ROLLBACK");
+  CHECK(db.repository<Customer>().count() == 1u);
 }
