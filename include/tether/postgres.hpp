@@ -162,11 +162,7 @@ public:
     const auto sql = detail::postgres_select_sql<M>(q, columns);
     detail::postgres_params params;
     bind_operands(params, sql);
-    if (q.limit || q.skip > 0) {
-      if (q.limit) detail::add_property(params, count_parameter(*q.limit));
-      else params.add_null(detail::postgres_oid::int8);
-      detail::add_property(params, count_parameter(q.skip));
-    }
+    if (q.skip > 0) detail::add_property(params, count_parameter(q.skip));
     log(model_name<M>, "find", [&] { return sql.text; });
     return with_connection([&](detail::postgres_connection& c, bool) {
       const auto r = run<M>(c, sql.text, params, "find");

@@ -12,7 +12,10 @@
 ///   - strings compare and sort as bytes (COLLATE "C"), whatever the database's collation;
 ///   - order: nulls first ascending (last descending), ties by id ascending; JSON properties do not sort.
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
+#include <limits>
 #include <string>
 #include <variant>
 #include <vector>
@@ -150,7 +153,8 @@ void append_postgres_where(const query& q, postgres_sql& out) {
   append_postgres_predicate<M>(*q.where, out);
 }
 
-/// SELECT of the given columns with where, order, and LIMIT $a OFFSET $b (the last two parameters) when paged.
+/// SELECT of the given columns with where, order, LIMIT n when limited, and OFFSET $n (the last parameter)
+/// when skipping.
 template <class M>
 postgres_sql postgres_select_sql(const query& q, const std::vector<std::size_t>& columns) {
   postgres_sql out;
@@ -174,10 +178,11 @@ postgres_sql postgres_select_sql(const query& q, const std::vector<std::size_t>&
   }
   if (id_sorted) out.text.resize(out.text.size() - 2);
   else append_identifier(out.text, property_name<M, id_index<M>>);
-  if (q.limit || q.skip > 0) {
-    const std::size_t n = out.operands.size();
-    out.text += " LIMIT $" + std::to_string(n + 1) + " OFFSET $" + std::to_string(n + 2);
-  }
+  // The limit is part of the text: few distinct limits are used (1 for a relation load, page sizes), and the
+  // server plans `LIMIT 1` much better than `LIMIT $n`; the skip varies with the page, so it is a parameter.
+  constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  if (q.limit) out.text += " LIMIT " + std::to_string(std::min(*q.limit, most));
+  if (q.skip > 0) out.text += " OFFSET $" + std::to_string(out.operands.size() + 1);
   return out;
 }
 
