@@ -4,6 +4,8 @@
 // The PostgreSQL connector for connector-agnostic tests: every call gives a connector on a schema of its own,
 // created empty on the server the test fixture started (tests/postgres/server.sh writes its connection string
 // to TETHER_TEST_POSTGRES_CONNINFO_FILE) or on the server the environment variable TETHER_TEST_POSTGRES names.
+// A test program links the CMake target tether_test_postgres (tests/CMakeLists.txt), and its tests need
+// FIXTURES_REQUIRED postgres_server.
 
 #include <atomic>
 #include <cstdlib>
