@@ -104,6 +104,7 @@ public:
         for (const auto& sql : detail::postgres_key_indexes<M>()) migrate<M>(c, log, sql);
         // Foreign keys of other tables that dropping this one removed.
         std::lock_guard lock(state_->mutex);
+        state_->sequences.erase(table);
         if (auto found = state_->dropped_keys.find(table); found != state_->dropped_keys.end()) {
           for (const auto& sql : found->second) migrate<M>(c, log, sql);
           state_->dropped_keys.erase(found);
@@ -121,6 +122,7 @@ public:
         auto restore = detail::check_postgres_drop(c, table);
         migrate<M>(c, log, "DROP TABLE IF EXISTS " + detail::quote_identifier(table) + " CASCADE");
         std::lock_guard lock(state_->mutex);
+        state_->sequences.erase(table);
         auto& kept = state_->dropped_keys[table];
         kept.insert(kept.end(), restore.begin(), restore.end());
       });
@@ -136,14 +138,15 @@ public:
     std::vector<std::optional<std::int64_t>> generated(rows.size());
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       try {
+        const std::string sequence = detail::integer_value<id_type<M>> ? sequence_of<M>(c) : std::string();
         write(c, in_transaction, rows.size() > per_statement, [&] {
           std::optional<std::int64_t> highest_given;
           for (std::size_t first = 0; first < rows.size(); first += per_statement) {
             const std::size_t count = std::min(per_statement, rows.size() - first);
-            insert_chunk(c, log, rows.subspan(first, count), std::span(generated).subspan(first, count),
+            insert_chunk(c, log, sequence, rows.subspan(first, count), std::span(generated).subspan(first, count),
                          highest_given);
           }
-          if (highest_given) move_sequence_past<M>(c, log, *highest_given);
+          if (highest_given) move_sequence_past<M>(c, log, sequence, *highest_given);
         });
       } catch (const detail::postgres_constraint_failure& e) {
         detail::explain_postgres_write(c, culprit(rows, e), e, "create");
@@ -285,6 +288,8 @@ private:
     std::mutex mutex;
     /// Per dropped table, the statements that put back the foreign keys other tables had to it.
     std::map<std::string, std::vector<std::string>> dropped_keys;
+    /// Per table, its id sequence as sequence_of gives it (forgotten when tables change).
+    std::map<std::string, std::string> sequences;
   };
 
   /// A transaction's connection, pinned to the thread that began it.
@@ -401,10 +406,10 @@ private:
   /// One multi-row INSERT of `rows`. Generated ids come from the id's sequence as the VALUES rows are read, in
   /// order, so the ids RETURNING gives that the caller did not supply, in ascending order, are the rows' ids.
   template <class M>
-  static void insert_chunk(detail::postgres_connection& c, const query_observer& log, std::span<M> rows,
-                           std::span<std::optional<std::int64_t>> generated,
+  static void insert_chunk(detail::postgres_connection& c, const query_observer& log, const std::string& sequence,
+                           std::span<M> rows, std::span<std::optional<std::int64_t>> generated,
                            std::optional<std::int64_t>& highest_given) {
-    const std::string sql = insert_sql<M>(rows.size());
+    const std::string sql = insert_sql<M>(rows.size(), sequence);
     detail::postgres_params params;
     params.reserve(rows.size() * property_count<M>, rows.size() * property_count<M> * 16);
     std::vector<std::int64_t> given;
@@ -446,19 +451,36 @@ private:
 
   /// After ids were given explicitly: the sequence never hands out one of them (nor any id again).
   template <class M>
-  static void move_sequence_past(detail::postgres_connection& c, const query_observer& log, std::int64_t id) {
-    static const std::string sequence = sequence_of<M>();
-    static const std::string sql = "SELECT setval(" + sequence + ", GREATEST($1, nextval(" + sequence + ")))";
+  static void move_sequence_past(detail::postgres_connection& c, const query_observer& log,
+                                 const std::string& sequence, std::int64_t id) {
+    const std::string sql = "SELECT setval(" + sequence + ", GREATEST($1, nextval(" + sequence + ")))";
     detail::postgres_params params;
     detail::add_property(params, id);
-    log(model_name<M>, "create", [] { return sql; });
+    log(model_name<M>, "create", [&] { return sql; });
     run<M>(c, sql, params, "create");
   }
 
+  /// M's id sequence as a constant of the SQL text (`'schema."Order_id_seq"'::regclass`), looked up once: the
+  /// server resolves it when it parses the statement, where pg_get_serial_sequence would run once per row.
   template <class M>
-  static std::string sequence_of() {
-    return "pg_get_serial_sequence(" + detail::postgres_literal(detail::quote_identifier(model_name<M>)) + ", " +
-           detail::postgres_literal(property_name<M, id_index<M>>) + ")";
+  std::string sequence_of(detail::postgres_connection& c) {
+    const std::string table(model_name<M>);
+    {
+      std::lock_guard lock(state_->mutex);
+      if (auto found = state_->sequences.find(table); found != state_->sequences.end()) return found->second;
+    }
+    detail::postgres_params params;
+    detail::add_property(params, detail::quote_identifier(table));
+    detail::add_property(params, std::string(property_name<M, id_index<M>>));
+    const auto r = c.query_text("SELECT pg_get_serial_sequence($1, $2)", params,
+                                "cannot find the id sequence of " + table);
+    if (r.rows() == 0 || r.is_null(0, 0))
+      throw error("tether::postgres: " + table + "." + std::string(property_name<M, id_index<M>>) +
+                  " has no sequence to generate ids from; migrate the model (automigrate) or give ids");
+    const std::string sequence = detail::postgres_literal(r.bytes(0, 0)) + "::regclass";
+    std::lock_guard lock(state_->mutex);
+    state_->sequences[table] = sequence;
+    return sequence;
   }
 
   /// The row a refused bulk insert was refused for: the one holding the key the server's detail names.
@@ -485,14 +507,14 @@ private:
   }
 
   template <class M>
-  static std::string insert_sql(std::size_t rows) {
+  static std::string insert_sql(std::size_t rows, const std::string& sequence) {
     std::string columns;
     for_each_property<M>([&](auto i) {
       if (i > 0) columns += ", ";
       detail::append_identifier(columns, property_name<M, i>);
     });
     std::string sql = "INSERT INTO " + detail::quote_identifier(model_name<M>) + " (" + columns + ") VALUES ";
-    static const std::string next_id = "nextval(" + sequence_of<M>() + ")";
+    const std::string next_id = "nextval(" + sequence + ")";
     std::size_t n = 0;
     for (std::size_t r = 0; r < rows; ++r) {
       sql += r == 0 ? "(" : ", (";
