@@ -21,7 +21,10 @@
 #include <utility>
 #include <vector>
 
+#include <arpa/inet.h>
 #include <libpq-fe.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <semantic/connectors/postgres.hpp>
@@ -299,6 +302,28 @@ TEST_CASE("postgres: a server nobody listens on is a connection_error naming it,
   const auto message = message_of<tether::connection_error>([&] { db.automigrate<Customer>(); });
   CHECK(std::chrono::steady_clock::now() - started < std::chrono::seconds(5));
   CHECK_THAT(message, Catch::Contains("127.0.0.1") && Catch::Contains("port=1"));
+}
+
+TEST_CASE("postgres: a server that accepts the connection but never answers is a connection_error after the connect timeout") {
+  // A socket that listens and never accepts: the kernel completes the handshake, nobody answers the startup.
+  const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(listener >= 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+  REQUIRE(::listen(listener, 8) == 0);
+  socklen_t length = sizeof address;
+  REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&address), &length) == 0);
+  const std::string conninfo = "host=127.0.0.1 port=" + std::to_string(ntohs(address.sin_port)) + " dbname=shop";
+
+  tether::datasource db{tether::postgres{conninfo, tether::postgres_options{2, std::chrono::seconds(2), {}}}};
+  const auto started = std::chrono::steady_clock::now();
+  CHECK_THROWS_AS(db.repository<Customer>().count(), tether::connection_error);
+  const auto waited = std::chrono::steady_clock::now() - started;
+  CHECK(waited >= std::chrono::milliseconds(1500));
+  CHECK(waited < std::chrono::seconds(6));
+  ::close(listener);
 }
 
 TEST_CASE("postgres: data survives closing and reopening the connector") {
