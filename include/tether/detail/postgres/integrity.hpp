@@ -30,13 +30,16 @@ struct postgres_foreign_key {
   std::string target_table;   ///< the referenced table
   std::string target_column;  ///< the referenced column
   std::string definition;     ///< as pg_get_constraintdef gives it: "FOREIGN KEY (...) REFERENCES ..."
+  std::string id_column;      ///< the referencing table's primary key column ("" when it has none)
 };
 
 /// The foreign keys of the current schema named `name` (when `by_name`) or referencing table `name`.
 inline std::vector<postgres_foreign_key> postgres_foreign_keys(postgres_connection& c, const std::string& name,
                                                                bool by_name) {
   const std::string sql =
-      "SELECT k.conname, r.relname, a.attname, t.relname, ta.attname, pg_get_constraintdef(k.oid) "
+      "SELECT k.conname, r.relname, a.attname, t.relname, ta.attname, pg_get_constraintdef(k.oid), "
+      "(SELECT pa.attname FROM pg_index i JOIN pg_attribute pa ON pa.attrelid = i.indrelid "
+      "AND pa.attnum = i.indkey[0] WHERE i.indrelid = k.conrelid AND i.indisprimary) "
       "FROM pg_constraint k "
       "JOIN pg_class r ON r.oid = k.conrelid "
       "JOIN pg_attribute a ON a.attrelid = k.conrelid AND a.attnum = k.conkey[1] "
@@ -50,7 +53,8 @@ inline std::vector<postgres_foreign_key> postgres_foreign_keys(postgres_connecti
   std::vector<postgres_foreign_key> out;
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({std::string(r.bytes(i, 0)), std::string(r.bytes(i, 1)), std::string(r.bytes(i, 2)),
-                   std::string(r.bytes(i, 3)), std::string(r.bytes(i, 4)), std::string(r.bytes(i, 5))});
+                   std::string(r.bytes(i, 3)), std::string(r.bytes(i, 4)), std::string(r.bytes(i, 5)),
+                   std::string(r.bytes(i, 6))});
   }
   return out;
 }
@@ -73,6 +77,22 @@ inline std::string postgres_detail_key(const std::string& detail) {
   return detail.substr(open + 3, close - open - 3);
 }
 
+/// "from 2 rows (Order id 3, ...)": the rows of `k.table` whose key is `key` (as text), for a message.
+inline std::string postgres_referencing_rows(postgres_connection& c, const postgres_foreign_key& k,
+                                             const std::string& key) {
+  if (k.id_column.empty()) return "";
+  postgres_params params;
+  add_property(params, key);
+  const auto r = c.query_text("SELECT " + quote_identifier(k.id_column) + "::text, count(*) OVER () FROM " +
+                                  quote_identifier(k.table) + " WHERE " + quote_identifier(k.column) +
+                                  "::text = $1 ORDER BY " + quote_identifier(k.id_column) + " LIMIT 1",
+                              params, "cannot read the rows that reference " + k.target_table);
+  if (r.rows() == 0) return "";
+  const std::string count(r.bytes(0, 1));
+  return " from " + count + (count == "1" ? " row (" : " rows (") + k.table + " " + k.id_column + " " +
+         std::string(r.bytes(0, 0)) + (count == "1" ? ")" : ", ...)");
+}
+
 /// Explains a refused removal of M's row `id`: a restrict (here, or below a cascade) that rows still need.
 template <class M>
 [[noreturn]] void explain_postgres_removal(postgres_connection& c, const std::string& shown_id,
@@ -88,8 +108,9 @@ template <class M>
                                                     : prefix + ": it cascades to " + k.target_table +
                                                           ", and cannot remove " + k.target_table + " " +
                                                           k.target_column + " " + postgres_detail_key(e.detail());
-      throw constraint_error(blocked + ": " + k.table + "." + k.column + " references it (constraint \"" + k.name +
-                             "\"); remove or relink those rows first, or declare on_delete<cascade> or "
+      throw constraint_error(blocked + ": " + k.table + "." + k.column + " references it" +
+                             postgres_referencing_rows(c, k, postgres_detail_key(e.detail())) + " (constraint \"" +
+                             k.name + "\"); remove or relink them first, or declare on_delete<cascade> or "
                              "on_delete<set_null>");
     }
   }
