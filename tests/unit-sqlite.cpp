@@ -8,14 +8,16 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
+#include <future>
 #include <iterator>
 #include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -438,6 +440,39 @@ TEST_CASE("sqlite: every value is a parameter and the SQL text holds none") {
   REQUIRE(texts.size() == 1u);
   CHECK_THAT(texts[0], Catch::StartsWith("Order find SELECT"));
   CHECK_THAT(texts[0], !Catch::Contains("secret") && !Catch::Contains("1234") && !Catch::Contains("5678"));
+}
+
+// --- threads ---------------------------------------------------------------------------------------------------
+
+TEST_CASE("sqlite: get() answers on the caller's thread while the connection is free, and never waits for another thread") {
+  tether::datasource db{tether::sqlite{":memory:"}};
+  seed(db);
+  const auto caller = std::this_thread::get_id();
+
+  auto idle = *db.repository<Order>().find_by_id(1);
+  std::thread::id answered_on;
+  idle.customer([&](std::exception_ptr, std::shared_ptr<Customer>) { answered_on = std::this_thread::get_id(); });
+  CHECK(answered_on == caller);
+  CHECK(idle.customer()->name == "Alice");
+
+  // Another thread holds the connection in a transaction: get() returns at once and a worker waits instead.
+  auto busy = *db.repository<Order>().find_by_id(3);
+  std::promise<void> holding, release;
+  std::thread holder([&, released = release.get_future()] {
+    db.transaction([&] {
+      holding.set_value();
+      released.wait();
+    });
+  });
+  holding.get_future().wait();
+  std::promise<std::thread::id> answered;
+  busy.customer([&](std::exception_ptr, std::shared_ptr<Customer>) { answered.set_value(std::this_thread::get_id()); });
+  auto pending = busy.customer.get();  // joins the load in flight
+  CHECK(pending.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
+  release.set_value();
+  holder.join();
+  CHECK(pending.get()->name == "Bob");
+  CHECK(answered.get_future().get() != caller);
 }
 
 // --- include ---------------------------------------------------------------------------------------------------

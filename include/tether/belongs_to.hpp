@@ -320,9 +320,10 @@ private:
     return std::string(property_name<target_type, referenced_property()>);
   }
 
-  [[nodiscard]] std::string describe_link() const {
+  [[nodiscard]] std::string describe_link() const { return describe_link(key_); }
+  static std::string describe_link(const std::optional<key_type>& key) {
     return std::string(model_name<target_type>) + " " + referenced_name() + " " +
-           detail::describe(detail::to_value(key_));
+           detail::describe(detail::to_value(key));
   }
 
   void link(pointer target) {
@@ -468,18 +469,23 @@ private:
     } catch (...) {
       return finish(std::current_exception(), nullptr);
     }
-    const std::string context = "tether: loading " + describe_link() + ": ";
     constexpr std::size_t referenced = referenced_property();
     // The fetch runs where the datasource says (here, or a worker); the result or the failure always reaches
     // `finish`, which fills the cache (if still wanted) and every waiter.
+    // The message context of a failure is built only when one happens.
     auto run = [&](auto fetch) {
-      to.source->run([fetch = std::move(fetch), finish, context] {
+      to.source->run([fetch = std::move(fetch), finish, key = key_] {
+        std::vector<target_type> rows;
         try {
-          auto rows = fetch();
-          finish(nullptr, rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front())));
+          rows = fetch();
+        } catch (const would_wait&) {
+          throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
         } catch (...) {
-          finish(detail::current_exception_with_context(context), nullptr);
+          const detail::no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
+          return finish(detail::current_exception_with_context("tether: loading " + describe_link(key) + ": "), nullptr);
         }
+        const detail::no_wait_scope waiting_allowed(false);
+        finish(nullptr, rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front())));
       });
     };
     if (kind == load_kind::filtered) {

@@ -131,6 +131,15 @@ public:
       task();
     } else {
       if (current_transaction == this) return task();
+      if constexpr (idle_inline_connector<C>) {
+        try {
+          no_wait_scope scope;
+          task();
+          return;
+        } catch (const would_wait&) {
+          // The connector is busy with another thread's work: a worker waits for it instead of the caller.
+        }
+      }
       std::call_once(pool_started_, [this] {
         pool_ = std::make_unique<boost::asio::thread_pool>(std::max(2u, std::thread::hardware_concurrency()));
       });

@@ -41,7 +41,9 @@ public:
   void join(load_callback<T> callback) {
     std::unique_lock lock(mutex_);
     if (!done_) {
-      waiters_.push_back(std::move(callback));
+      // Almost every load has one waiter: it is kept without allocating.
+      if (!first_waiter_) first_waiter_ = std::move(callback);
+      else waiters_.push_back(std::move(callback));
       return;
     }
     lock.unlock();
@@ -49,14 +51,17 @@ public:
   }
 
   void finish(std::exception_ptr failure, std::shared_ptr<T> result) {
+    load_callback<T> first;
     std::vector<load_callback<T>> waiters;
     {
       std::lock_guard lock(mutex_);
       failure_ = failure;
       result_ = result;
       done_ = true;
+      first.swap(first_waiter_);
       waiters.swap(waiters_);
     }
+    if (first) deliver(first, failure, result);
     for (const auto& waiter : waiters) deliver(waiter, failure, result);
   }
 
@@ -67,6 +72,7 @@ private:
   bool done_ = false;
   std::exception_ptr failure_;
   std::shared_ptr<T> result_;
+  load_callback<T> first_waiter_;
   std::vector<load_callback<T>> waiters_;
 };
 

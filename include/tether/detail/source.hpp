@@ -13,6 +13,7 @@
 #include <mutex>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <tether/connector.hpp>
@@ -102,7 +103,8 @@ public:
   }
 
   /// Runs a relation load: on the calling thread for an inline connector or inside a transaction, on a
-  /// worker otherwise. The task must not throw.
+  /// worker otherwise, or first on the calling thread and then on a worker if that would have waited. The task
+  /// throws nothing but `tether::would_wait`, and that only while `must_not_wait()`.
   virtual void run(std::function<void()> task) = 0;
 
   /// False once the datasource object is destroyed (repositories may still hold the core).
@@ -152,6 +154,18 @@ private:
 /// The datasource whose transaction the current thread is in, if any: loads made inside a transaction run on
 /// the transaction's thread, so they see its writes and never wait for its lock.
 inline thread_local const source* current_transaction = nullptr;
+
+/// Sets `must_not_wait()` for a scope (or clears it, with `false`), restoring what it was.
+class no_wait_scope {
+public:
+  explicit no_wait_scope(bool on = true) noexcept : previous_(std::exchange(no_wait, on)) {}
+  no_wait_scope(const no_wait_scope&) = delete;
+  no_wait_scope& operator=(const no_wait_scope&) = delete;
+  ~no_wait_scope() { no_wait = previous_; }
+
+private:
+  bool previous_;
+};
 
 /// Rethrows the exception in flight as the same tether type, its message prefixed with `context`.
 [[noreturn]] inline void rethrow_with_context(const std::string& context) {
