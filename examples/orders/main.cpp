@@ -1,12 +1,20 @@
 // The LoopBack documentation's belongsTo example, in C++: an Order belongs to a Customer.
 // https://loopback.io/doc/en/lb3/BelongsTo-relations.html
+//
+//   orders            keeps its data in orders.db beside the program (SQLite), adding to it on every run
+//   orders --memory   keeps it in memory, gone when the program ends
 
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
+#ifdef TETHER_EXAMPLE_HAVE_SQLITE
+#include <tether/sqlite.hpp>
+#endif
 
 struct Customer {
   BOOST_HANA_DEFINE_STRUCT(Customer,
@@ -29,14 +37,16 @@ std::string show(const std::shared_ptr<Customer>& c) { return c ? "Customer " + 
 
 }  // namespace
 
-int main() {
-  tether::datasource db{tether::memory{}};
+/// The same program on any connector.
+template <class Connector>
+void run(tether::datasource<Connector>& db) {
+  db.template autoupdate<Customer, Order>();  // creates what is missing, keeps earlier runs' rows
   int round_trips = 0;
   db.on_query([&](const tether::query_event&) { ++round_trips; });
-  db.automigrate<Customer, Order>();
 
-  auto customers = db.repository<Customer>();
-  auto orders = db.repository<Order>();
+  auto customers = db.template repository<Customer>();
+  auto orders = db.template repository<Order>();
+  std::printf("the store holds %zu order(s) from earlier runs\n", orders.count());
 
   Customer john{0, "John Smith", "john@example.com"};
   Customer mary{0, "Mary Jones", std::nullopt};
@@ -92,4 +102,23 @@ int main() {
     std::printf("removing John is refused: %s\n", e.what());
   }
   std::printf("%d round trips in all\n", round_trips);
+}
+
+int main(int argc, char** argv) {
+  const bool in_memory = argc > 1 && std::string_view(argv[1]) == "--memory";
+#ifdef TETHER_EXAMPLE_HAVE_SQLITE
+  if (!in_memory) {
+    const auto file = (std::filesystem::weakly_canonical(argv[0]).parent_path() / "orders.db").string();
+    std::printf("SQLite database: %s (run with --memory to keep nothing)\n", file.c_str());
+    tether::datasource db{tether::sqlite{file}};
+    run(db);
+    return 0;
+  }
+#else
+  if (!in_memory) std::printf("built without SQLite: using memory\n");
+#endif
+  std::printf("memory connector: nothing is kept after the program ends\n");
+  tether::datasource db{tether::memory{}};
+  run(db);
+  return 0;
 }

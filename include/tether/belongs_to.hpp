@@ -237,13 +237,13 @@ public:
   template <class F>
     requires std::invocable<F&, std::exception_ptr, pointer>
   void operator()(F&& callback) const {
-    start_load(load_kind::cached, nullptr, detail::load_callback<target_type>(std::forward<F>(callback)));
+    start_load(load_kind::cached, nullptr, as_waiter(std::forward<F>(callback)));
   }
   /// @brief The load of get(filter), answered through the callback.
   template <class F>
     requires std::invocable<F&, std::exception_ptr, pointer>
   void operator()(const filter& f, F&& callback) const {
-    start_load(load_kind::filtered, &f, detail::load_callback<target_type>(std::forward<F>(callback)));
+    start_load(load_kind::filtered, &f, as_waiter(std::forward<F>(callback)));
   }
 
   /// @brief Links to `target` (copied): key and cache. No I/O. Throws when the target has no key yet.
@@ -413,16 +413,20 @@ private:
   }
 
   std::future<pointer> as_future(load_kind kind, const filter* f) const {
-    auto promise = std::make_shared<std::promise<pointer>>();
-    auto future = promise->get_future();
-    start_load(kind, f, [promise](std::exception_ptr failure, pointer target) {
-      if (failure) promise->set_exception(std::move(failure));
-      else promise->set_value(std::move(target));
-    });
+    std::promise<pointer> promise;
+    auto future = promise.get_future();
+    start_load(kind, f, waiter(std::in_place_index<0>, std::move(promise)));
     return future;
   }
 
-  void start_load(load_kind kind, const filter* f, detail::load_callback<target_type> callback) const {
+  using waiter = detail::load_waiter<target_type>;
+
+  template <class F>
+  static waiter as_waiter(F&& callback) {
+    return waiter(std::in_place_index<1>, detail::load_callback<target_type>(std::forward<F>(callback)));
+  }
+
+  void start_load(load_kind kind, const filter* f, waiter callback) const {
     static_assert(check_in_model<void>());
     if (kind == load_kind::cached) {
       if (auto [loaded, cached] = current_answer(); loaded)
