@@ -478,7 +478,7 @@ private:
     // `finish`, which fills the cache (if still wanted) and every waiter.
     // The message context of a failure is built only when one happens.
     auto run = [&](auto fetch) {
-      to.source->run([fetch = std::move(fetch), finish, key = key_] {
+      auto task = [fetch = std::move(fetch), finish, key = key_] {
         std::vector<target_type> rows;
         try {
           rows = fetch();
@@ -490,7 +490,8 @@ private:
         }
         const detail::no_wait_scope waiting_allowed(false);
         finish(nullptr, rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front())));
-      });
+      };
+      if (!to.source->run_here(detail::task_ref(task))) to.source->run(std::move(task));
     };
     if (kind == load_kind::filtered) {
       filter narrowed = *f;

@@ -43,6 +43,19 @@ inline constexpr char type_tag = 0;
 
 class source;
 
+/// A call of a `void()` callable that the caller keeps alive: a load tried on this thread is not copied into a
+/// std::function (an allocation per get()) unless it has to go to a worker.
+class task_ref {
+public:
+  template <class F>
+  explicit task_ref(F& f) noexcept : object_(&f), call_([](void* object) { (*static_cast<F*>(object))(); }) {}
+  void operator()() const { call_(object_); }
+
+private:
+  void* object_;
+  void (*call_)(void*);
+};
+
 /// A datasource's number. 32 bits keep belongs_to small; numbers are not reused before 2^32 - 1 datasources.
 using source_id = std::uint32_t;
 
@@ -102,9 +115,12 @@ public:
     id_ = source_registry::add(self_);
   }
 
-  /// Runs a relation load: on the calling thread for an inline connector or inside a transaction, on a
-  /// worker otherwise, or first on the calling thread and then on a worker if that would have waited. The task
-  /// throws nothing but `tether::would_wait`, and that only while `must_not_wait()`.
+  /// Runs a relation load on the calling thread when it may run here (an inline connector, inside this
+  /// source's transaction, or an idle-inline connector that did not have to wait); false when it must go to
+  /// `run` instead. The task throws nothing but `tether::would_wait`, and that only while `must_not_wait()`.
+  virtual bool run_here(task_ref task) = 0;
+
+  /// Runs a relation load on a worker. The task must not throw.
   virtual void run(std::function<void()> task) = 0;
 
   /// False once the datasource object is destroyed (repositories may still hold the core).
