@@ -204,3 +204,20 @@ TEST_CASE("many outstanding loads of different instances all complete") {
   for (auto& f : futures) CHECK(f.get()->name == "Ann");
   for (auto& o : orders) CHECK(o.customer.loaded());
 }
+
+TEST_CASE("include splits its key lists by the connector's parameter limit, and links every row") {
+  gated_shop s;
+  auto customers = s.db.repository<Customer>();
+  auto orders = s.db.repository<Order>();
+  for (int n = 0; n < 6; ++n) {
+    Customer c{0, "C" + std::to_string(n)};
+    customers.create(c);
+    Order o{};
+    o.customer = c.id;
+    orders.create(o);
+  }
+  s.customer_finds = 0;
+  const auto rows = orders.find(tether::filter{}.include("customer"));
+  CHECK(s.customer_finds == 3);  // 7 distinct keys, at most 3 per statement
+  for (const auto& o : rows) CHECK(o.customer()->id == *o.customer.key());
+}

@@ -1,17 +1,24 @@
 // The LoopBack documentation's belongsTo example, in C++: an Order belongs to a Customer.
 // https://loopback.io/doc/en/lb3/BelongsTo-relations.html
 //
-// `orders` runs on the memory connector; `orders "host=... port=... dbname=..."` runs the same code on that
-// PostgreSQL database (where it drops and creates the tables Customer and Order).
+//   orders                            keeps its data in orders.db beside the program (SQLite), adding to it on
+//                                     every run
+//   orders --memory                   keeps it in memory, gone when the program ends
+//   orders "host=... dbname=..."      keeps it in that PostgreSQL database (tables Customer and Order)
 
 #include <atomic>
 #include <cstdio>
+#include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
-#ifdef TETHER_EXAMPLE_POSTGRES
+#ifdef TETHER_EXAMPLE_HAVE_SQLITE
+#include <tether/sqlite.hpp>
+#endif
+#ifdef TETHER_EXAMPLE_HAVE_POSTGRES
 #include <tether/postgres.hpp>
 #endif
 
@@ -34,11 +41,18 @@ namespace {
 
 std::string show(const std::shared_ptr<Customer>& c) { return c ? "Customer " + c->name : "nothing"; }
 
-/// Round trips to the store, counted by the datasource's on_query hook (on whichever thread makes them).
-std::atomic<int> round_trips{0};
+}  // namespace
 
-/// The example, on whichever store the repositories belong to.
-void run(tether::repository<Customer> customers, tether::repository<Order> orders) {
+/// The same program on any connector.
+template <class Connector>
+void run(tether::datasource<Connector>& db) {
+  db.template autoupdate<Customer, Order>();  // creates what is missing, keeps earlier runs' rows
+  std::atomic<int> round_trips{0};  // on_query runs on the thread making the round trip, a worker's too
+  db.on_query([&](const tether::query_event&) { ++round_trips; });
+
+  auto customers = db.template repository<Customer>();
+  auto orders = db.template repository<Order>();
+  std::printf("the store holds %zu order(s) from earlier runs\n", orders.count());
 
   Customer john{0, "John Smith", "john@example.com"};
   Customer mary{0, "Mary Jones", std::nullopt};
@@ -59,7 +73,7 @@ void run(tether::repository<Customer> customers, tether::repository<Order> order
   std::printf("order.customer() before get(): %s (loaded: %s)\n", show(loaded.customer()).c_str(),
               loaded.customer.loaded() ? "yes" : "no");
 
-  const int before = round_trips.load();
+  const int before = round_trips;
   auto customer = loaded.customer.get().get();  // a std::future, ready once the customer is loaded
   std::printf("order.customer.get(): %s, in %d round trip\n", show(customer).c_str(), round_trips - before);
   std::printf("order.customer() after get(): %s (cached, no I/O)\n", show(loaded.customer()).c_str());
@@ -96,29 +110,37 @@ void run(tether::repository<Customer> customers, tether::repository<Order> order
   std::printf("%d round trips in all\n", round_trips.load());
 }
 
-}  // namespace
-
 int main(int argc, char** argv) {
-  const auto count = [](const tether::query_event&) { ++round_trips; };
-  if (argc > 1) {
-#ifdef TETHER_EXAMPLE_POSTGRES
+  const bool in_memory = argc > 1 && std::string_view(argv[1]) == "--memory";
+  if (argc > 1 && !in_memory) {
+#ifdef TETHER_EXAMPLE_HAVE_POSTGRES
     try {
+      std::printf("PostgreSQL database: %s\n", argv[1]);
       tether::datasource db{tether::postgres{argv[1]}};
-      db.on_query(count);
-      db.automigrate<Customer, Order>();
-      run(db.repository<Customer>(), db.repository<Order>());
+      run(db);
       return 0;
     } catch (const tether::error& e) {
       std::fprintf(stderr, "%s\n", e.what());
       return 1;
     }
 #else
-    std::fprintf(stderr, "orders: built without tether::postgres (libpq), so it runs on memory only\n");
+    std::fprintf(stderr, "orders: built without tether::postgres (libpq): run it with no argument or --memory\n");
     return 2;
 #endif
   }
+#ifdef TETHER_EXAMPLE_HAVE_SQLITE
+  if (!in_memory) {
+    const auto file = (std::filesystem::weakly_canonical(argv[0]).parent_path() / "orders.db").string();
+    std::printf("SQLite database: %s (run with --memory to keep nothing)\n", file.c_str());
+    tether::datasource db{tether::sqlite{file}};
+    run(db);
+    return 0;
+  }
+#else
+  if (!in_memory) std::printf("built without SQLite: using memory\n");
+#endif
+  std::printf("memory connector: nothing is kept after the program ends\n");
   tether::datasource db{tether::memory{}};
-  db.on_query(count);
-  db.automigrate<Customer, Order>();
-  run(db.repository<Customer>(), db.repository<Order>());
+  run(db);
+  return 0;
 }

@@ -237,13 +237,13 @@ public:
   template <class F>
     requires std::invocable<F&, std::exception_ptr, pointer>
   void operator()(F&& callback) const {
-    start_load(load_kind::cached, nullptr, detail::load_callback<target_type>(std::forward<F>(callback)));
+    start_load(load_kind::cached, nullptr, as_waiter(std::forward<F>(callback)));
   }
   /// @brief The load of get(filter), answered through the callback.
   template <class F>
     requires std::invocable<F&, std::exception_ptr, pointer>
   void operator()(const filter& f, F&& callback) const {
-    start_load(load_kind::filtered, &f, detail::load_callback<target_type>(std::forward<F>(callback)));
+    start_load(load_kind::filtered, &f, as_waiter(std::forward<F>(callback)));
   }
 
   /// @brief Links to `target` (copied): key and cache. No I/O. Throws when the target has no key yet.
@@ -320,9 +320,10 @@ private:
     return std::string(property_name<target_type, referenced_property()>);
   }
 
-  [[nodiscard]] std::string describe_link() const {
+  [[nodiscard]] std::string describe_link() const { return describe_link(key_); }
+  static std::string describe_link(const std::optional<key_type>& key) {
     return std::string(model_name<target_type>) + " " + referenced_name() + " " +
-           detail::describe(detail::to_value(key_));
+           detail::describe(detail::to_value(key));
   }
 
   void link(pointer target) {
@@ -412,16 +413,20 @@ private:
   }
 
   std::future<pointer> as_future(load_kind kind, const filter* f) const {
-    auto promise = std::make_shared<std::promise<pointer>>();
-    auto future = promise->get_future();
-    start_load(kind, f, [promise](std::exception_ptr failure, pointer target) {
-      if (failure) promise->set_exception(std::move(failure));
-      else promise->set_value(std::move(target));
-    });
+    std::promise<pointer> promise;
+    auto future = promise.get_future();
+    start_load(kind, f, waiter(std::in_place_index<0>, std::move(promise)));
     return future;
   }
 
-  void start_load(load_kind kind, const filter* f, detail::load_callback<target_type> callback) const {
+  using waiter = detail::load_waiter<target_type>;
+
+  template <class F>
+  static waiter as_waiter(F&& callback) {
+    return waiter(std::in_place_index<1>, detail::load_callback<target_type>(std::forward<F>(callback)));
+  }
+
+  void start_load(load_kind kind, const filter* f, waiter callback) const {
     static_assert(check_in_model<void>());
     if (kind == load_kind::cached) {
       if (auto [loaded, cached] = current_answer(); loaded)
@@ -468,19 +473,25 @@ private:
     } catch (...) {
       return finish(std::current_exception(), nullptr);
     }
-    const std::string context = "tether: loading " + describe_link() + ": ";
     constexpr std::size_t referenced = referenced_property();
     // The fetch runs where the datasource says (here, or a worker); the result or the failure always reaches
     // `finish`, which fills the cache (if still wanted) and every waiter.
+    // The message context of a failure is built only when one happens.
     auto run = [&](auto fetch) {
-      to.source->run([fetch = std::move(fetch), finish, context] {
+      auto task = [fetch = std::move(fetch), finish, key = key_] {
+        std::vector<target_type> rows;
         try {
-          auto rows = fetch();
-          finish(nullptr, rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front())));
+          rows = fetch();
+        } catch (const would_wait&) {
+          throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
         } catch (...) {
-          finish(detail::current_exception_with_context(context), nullptr);
+          const detail::no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
+          return finish(detail::current_exception_with_context("tether: loading " + describe_link(key) + ": "), nullptr);
         }
-      });
+        const detail::no_wait_scope waiting_allowed(false);
+        finish(nullptr, rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front())));
+      };
+      if (!to.source->run_here(detail::task_ref(task))) to.source->run(std::move(task));
     };
     if (kind == load_kind::filtered) {
       filter narrowed = *f;

@@ -130,6 +130,24 @@ concept connector =
 template <class C>
 concept inline_connector = connector<C> && requires { requires C::runs_inline; };
 
+/// @brief Thrown by a connector's `select` when `tether::must_not_wait()` is true and answering would mean
+/// waiting (for a lock another thread holds), before the read has done anything.
+struct would_wait {};
+
+namespace detail {
+inline thread_local bool no_wait = false;
+}  // namespace detail
+
+/// @brief True while a relation load is being tried on the caller's thread: a connector that would have to
+/// wait must throw `tether::would_wait` instead, and the load moves to a worker.
+[[nodiscard]] inline bool must_not_wait() noexcept { return detail::no_wait; }
+
+/// @brief A connector whose reads take microseconds unless they must wait for a lock (SQLite): a relation load
+/// first runs on the caller's thread, where the work costs less than handing it to a worker would, and goes to
+/// a worker only when the connector throws `would_wait`. `get()` never waits for another thread's work.
+template <class C>
+concept idle_inline_connector = connector<C> && !inline_connector<C> && requires { requires C::loads_inline_when_idle; };
+
 }  // namespace tether
 
 #endif

@@ -4,7 +4,7 @@
 /// @file
 /// `tether::datasource<Connector>`: owns a connector, migrates models, hands out repositories, reports round
 /// trips to `on_query`, runs transactions, and serves relation loads (on the caller for an inline connector,
-/// on a Boost.Asio thread pool otherwise).
+/// on the caller while an idle-inline connector is free, on a Boost.Asio thread pool otherwise).
 ///
 /// Data flows one way: repository -> model_store (checks names and values, resolves the filter) -> connector.
 
@@ -126,16 +126,33 @@ public:
     has_hook_.store(hook_ != nullptr, std::memory_order_release);
   }
 
-  void run(std::function<void()> task) override {
+  bool run_here(task_ref task) override {
     if constexpr (inline_connector<C>) {
       task();
+      return true;
     } else {
-      if (current_transaction == this) return task();
-      std::call_once(pool_started_, [this] {
-        pool_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(worker_count()));
-      });
-      boost::asio::post(*pool_, std::move(task));
+      if (current_transaction == this) {
+        task();
+        return true;
+      }
+      if constexpr (idle_inline_connector<C>) {
+        try {
+          no_wait_scope scope;
+          task();
+          return true;
+        } catch (const would_wait&) {
+          // The connector is busy with another thread's work: a worker waits for it instead of the caller.
+        }
+      }
+      return false;
     }
+  }
+
+  void run(std::function<void()> task) override {
+    std::call_once(pool_started_, [this] {
+      pool_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(worker_count()));
+    });
+    boost::asio::post(*pool_, std::move(task));
   }
 
   /// How many loads run at once: max(2, hardware threads), or more when the connector asks for more (a

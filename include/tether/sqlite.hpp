@@ -5,8 +5,11 @@
 /// `tether::sqlite`, the SQLite connector: `tether::sqlite{"shop.db"}` or `tether::sqlite{":memory:"}`.
 ///
 /// Threading: one connection, serialised behind a recursive mutex; a transaction holds it from begin to commit
-/// or rollback, so other threads wait for it. Operations wait on disk, so the connector is not inline: relation
-/// loads run on the datasource's worker pool.
+/// or rollback, so other threads wait for it. A relation load (`get()`) runs on the caller's thread when the
+/// connection is free, since an indexed read costs microseconds, less than handing it to a worker; when another
+/// thread holds the connection the load goes to the datasource's worker pool, so `get()` never waits for other
+/// threads' work. (A connection per thread was not built: SQLite serialises writers anyway, and each connection
+/// would pay for its own page cache and statements; readers in parallel are what it would win.)
 ///
 /// Rows are bound from and read into the structs directly (detail/sqlite/values.hpp gives the stored forms);
 /// statements are prepared once per model and shape; every write runs in a transaction (a savepoint inside the
@@ -47,6 +50,10 @@ class sqlite {
 public:
   /// @brief Opens (creating it if missing) the database in `file`, or an in-memory one for ":memory:".
   /// Throws connection_error naming the file when it cannot be opened or is no SQLite database.
+  /// @brief Relation loads run on the caller's thread while the connection is free (a read takes microseconds,
+  /// less than a hand-over to a worker), and on a worker while another thread holds it.
+  static constexpr bool loads_inline_when_idle = true;
+
   explicit sqlite(std::string file, sqlite_options options = {})
       : state_(std::make_unique<state>(std::move(file), options)) {}
   explicit sqlite(const char* file, sqlite_options options = {}) : sqlite(std::string(file), options) {}
@@ -132,18 +139,29 @@ public:
 
   template <model M>
   std::vector<M> select(const query& q, const query_observer& log) {
-    const auto columns = detail::selected_properties<M>(q);
-    const auto sql = detail::select_sql<M>(q, columns);
-    std::lock_guard lock(state_->mutex);
-    log(model_name<M>, "find", [&] { return sql.text; });
-    detail::sqlite_run run(prepare<M>(sql.text));
-    int index = bind_operands(*run, sql);
-    if (q.limit || q.skip > 0) {
+    const bool all = q.fields.empty();
+    const auto columns = all ? std::vector<std::size_t>{} : detail::selected_properties<M>(q);
+    detail::sqlite_sql sql;
+    const std::string* text = &sql.text;
+    bool paged = q.limit || q.skip > 0;
+    if (detail::is_lookup<M>(q)) {
+      const auto lookup = detail::lookup_sql<M>(q.where->property, q.limit.has_value());
+      text = &lookup.text;
+      paged = lookup.paged;
+    } else {
+      sql = detail::select_sql<M>(q, all ? detail::selected_properties<M>(q) : columns);
+    }
+    const auto lock = lock_for_read();
+    log(model_name<M>, "find", [&] { return *text; });
+    detail::sqlite_run run(prepare<M>(*text));
+    int index = 1;
+    if (text != &sql.text) detail::bind_operand(*run, index++, q.where->values[0]);  // a lookup's one value
+    else index = bind_operands(*run, sql);
+    if (paged) {
       run->bind_int(index++, q.limit ? detail::sqlite_count(*q.limit) : -1);
       run->bind_int(index, detail::sqlite_count(q.skip));
     }
     std::vector<M> out;
-    const bool all = q.fields.empty();
     while (run->step()) {
       M& row = out.emplace_back();
       if (all) {
@@ -256,6 +274,14 @@ public:
   }
 
 private:
+  /// The connection for a read; when the caller must not wait and another thread has it, `would_wait`.
+  [[nodiscard]] std::unique_lock<std::recursive_mutex> lock_for_read() {
+    std::unique_lock lock(state_->mutex, std::defer_lock);
+    if (!must_not_wait()) lock.lock();
+    else if (!lock.try_lock()) throw would_wait{};
+    return lock;
+  }
+
   struct state {
     state(std::string file, sqlite_options options)
         : connection(std::move(file), options.busy_timeout), cache(connection) {}
@@ -402,7 +428,7 @@ private:
 };
 
 static_assert(connector<sqlite>);
-static_assert(!inline_connector<sqlite>);
+static_assert(idle_inline_connector<sqlite>);
 
 }  // namespace tether
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -117,13 +118,12 @@ private:
                                keys.begin() + static_cast<std::ptrdiff_t>(last));
         batch.where(referenced_name, slice.size() == 1 ? tether::eq(slice.front()) : tether::inq(slice));
         for (auto& t : store->find(batch)) {
+          // The key is copied out before the row is moved into its shared_ptr.
           const auto& k = get_property<referenced>(t);
-          if constexpr (is_optional<std::remove_cvref_t<decltype(k)>>::value) {
-            if (k) targets.emplace(*k, std::make_shared<target>(std::move(t)));
-          } else {
-            key owned = k;
-            targets.emplace(std::move(owned), std::make_shared<target>(std::move(t)));
-          }
+          std::optional<key> owned;
+          if constexpr (is_optional<std::remove_cvref_t<decltype(k)>>::value) owned = k;
+          else owned = k;
+          if (owned) targets.emplace(std::move(*owned), std::make_shared<target>(std::move(t)));
         }
       }
     }

@@ -9,9 +9,12 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <future>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <boost/smart_ptr/intrusive_ptr.hpp>
@@ -22,10 +25,21 @@ namespace tether::detail {
 template <class T>
 using load_callback = std::function<void(std::exception_ptr, std::shared_ptr<T>)>;
 
-/// A relation callback may not throw: the contract says an escaping exception terminates the program.
+/// Who waits for a load: the promise behind get()'s future (held directly: no allocation to wrap it), or the
+/// callback of the callback forms.
 template <class T>
-void deliver(const load_callback<T>& callback, std::exception_ptr failure, std::shared_ptr<T> target) noexcept {
-  callback(std::move(failure), std::move(target));
+using load_waiter = std::variant<std::promise<std::shared_ptr<T>>, load_callback<T>>;
+
+/// Answers one waiter. A relation callback may not throw: the contract says an escaping exception terminates
+/// the program.
+template <class T>
+void deliver(load_waiter<T>& waiter, std::exception_ptr failure, std::shared_ptr<T> target) noexcept {
+  if (auto* promise = std::get_if<0>(&waiter)) {
+    if (failure) promise->set_exception(std::move(failure));
+    else promise->set_value(std::move(target));
+  } else {
+    std::get<1>(waiter)(std::move(failure), std::move(target));
+  }
 }
 
 /// One load of a target: every caller that joined it gets its result exactly once.
@@ -37,27 +51,32 @@ public:
   [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
   [[nodiscard]] bool writes_cache() const noexcept { return writes_cache_; }
 
-  /// Adds a waiter; runs it at once when the load already finished.
-  void join(load_callback<T> callback) {
+  /// Adds a waiter; answers it at once when the load already finished.
+  void join(load_waiter<T> waiter) {
     std::unique_lock lock(mutex_);
     if (!done_) {
-      waiters_.push_back(std::move(callback));
+      // Almost every load has one waiter: it is kept without allocating.
+      if (!first_waiter_) first_waiter_.emplace(std::move(waiter));
+      else waiters_.push_back(std::move(waiter));
       return;
     }
     lock.unlock();
-    deliver(callback, failure_, result_);
+    deliver(waiter, failure_, result_);
   }
 
   void finish(std::exception_ptr failure, std::shared_ptr<T> result) {
-    std::vector<load_callback<T>> waiters;
+    std::optional<load_waiter<T>> first;
+    std::vector<load_waiter<T>> waiters;
     {
       std::lock_guard lock(mutex_);
       failure_ = failure;
       result_ = result;
       done_ = true;
+      first.swap(first_waiter_);
       waiters.swap(waiters_);
     }
-    for (const auto& waiter : waiters) deliver(waiter, failure, result);
+    if (first) deliver(*first, failure, result);
+    for (auto& waiter : waiters) deliver(waiter, failure, result);
   }
 
 private:
@@ -67,7 +86,8 @@ private:
   bool done_ = false;
   std::exception_ptr failure_;
   std::shared_ptr<T> result_;
-  std::vector<load_callback<T>> waiters_;
+  std::optional<load_waiter<T>> first_waiter_;
+  std::vector<load_waiter<T>> waiters_;
 };
 
 /// Cache and load bookkeeping of one relation member. Reference-counted: the owner holds one reference, each

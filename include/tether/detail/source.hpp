@@ -13,6 +13,7 @@
 #include <mutex>
 #include <span>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <tether/connector.hpp>
@@ -41,6 +42,19 @@ template <class M>
 inline constexpr char type_tag = 0;
 
 class source;
+
+/// A call of a `void()` callable that the caller keeps alive: a load tried on this thread is not copied into a
+/// std::function (an allocation per get()) unless it has to go to a worker.
+class task_ref {
+public:
+  template <class F>
+  explicit task_ref(F& f) noexcept : object_(&f), call_([](void* object) { (*static_cast<F*>(object))(); }) {}
+  void operator()() const { call_(object_); }
+
+private:
+  void* object_;
+  void (*call_)(void*);
+};
 
 /// A datasource's number. 32 bits keep belongs_to small; numbers are not reused before 2^32 - 1 datasources.
 using source_id = std::uint32_t;
@@ -101,8 +115,12 @@ public:
     id_ = source_registry::add(self_);
   }
 
-  /// Runs a relation load: on the calling thread for an inline connector or inside a transaction, on a
-  /// worker otherwise. The task must not throw.
+  /// Runs a relation load on the calling thread when it may run here (an inline connector, inside this
+  /// source's transaction, or an idle-inline connector that did not have to wait); false when it must go to
+  /// `run` instead. The task throws nothing but `tether::would_wait`, and that only while `must_not_wait()`.
+  virtual bool run_here(task_ref task) = 0;
+
+  /// Runs a relation load on a worker. The task must not throw.
   virtual void run(std::function<void()> task) = 0;
 
   /// False once the datasource object is destroyed (repositories may still hold the core).
@@ -152,6 +170,18 @@ private:
 /// The datasource whose transaction the current thread is in, if any: loads made inside a transaction run on
 /// the transaction's thread, so they see its writes and never wait for its lock.
 inline thread_local const source* current_transaction = nullptr;
+
+/// Sets `must_not_wait()` for a scope (or clears it, with `false`), restoring what it was.
+class no_wait_scope {
+public:
+  explicit no_wait_scope(bool on = true) noexcept : previous_(std::exchange(no_wait, on)) {}
+  no_wait_scope(const no_wait_scope&) = delete;
+  no_wait_scope& operator=(const no_wait_scope&) = delete;
+  ~no_wait_scope() { no_wait = previous_; }
+
+private:
+  bool previous_;
+};
 
 /// Rethrows the exception in flight as the same tether type, its message prefixed with `context`.
 [[noreturn]] inline void rethrow_with_context(const std::string& context) {

@@ -9,6 +9,8 @@
 ///   - `like` is `tether_like`, the memory connector's matcher (bytes, case-sensitive, `\` escapes);
 ///   - order: nulls first ascending (last descending), ties by id ascending; JSON properties do not sort.
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -161,6 +163,51 @@ sqlite_sql select_sql(const query& q, const std::vector<std::size_t>& columns) {
   else append_identifier(out.text, property_name<M, id_index<M>>);
   if (q.limit || q.skip > 0) out.text += " LIMIT ? OFFSET ?";
   return out;
+}
+
+/// True for the shape of every relation load: every column, one property equal to a non-null value, no order,
+/// no offset, at most a limit.
+template <class M>
+bool is_lookup(const query& q) {
+  if (!q.fields.empty() || !q.order.empty() || q.skip != 0 || !q.where) return false;
+  const predicate& p = *q.where;
+  return p.op == operator_kind::eq && p.children.empty() && p.values.size() == 1 &&
+         !std::holds_alternative<std::nullptr_t>(p.values[0]) && properties<M>()[p.property].kind != value_kind::json;
+}
+
+/// A lookup's SQL, built once per model and property: a load then costs no SQL building and one probe of the
+/// statement cache. By the id, at most one row can match, so the text has no ORDER BY and no LIMIT (`paged` is
+/// false, and the caller binds no limit); by another property it keeps them when the query has a limit.
+struct lookup_statement {
+  const std::string& text;
+  bool paged;
+};
+
+template <class M>
+lookup_statement lookup_sql(std::size_t property, bool limited) {
+  static const auto texts = [] {
+    std::array<std::string, 2 * property_count<M>> out;
+    const value placeholder = std::int64_t{0};  // never bound: only the text is kept
+    for (std::size_t i = 0; i < property_count<M>; ++i) {
+      query q;
+      q.where = predicate{i, operator_kind::eq, {placeholder}, {}};
+      sqlite_sql unpaged;
+      unpaged.text = "SELECT ";
+      const auto columns = selected_properties<M>(q);
+      for (std::size_t k = 0; k < columns.size(); ++k) {
+        if (k > 0) unpaged.text += ", ";
+        append_identifier(unpaged.text, properties<M>()[columns[k]].name);
+      }
+      unpaged.text += " FROM ";
+      append_identifier(unpaged.text, model_name<M>);
+      append_where<M>(q, unpaged);
+      out[2 * i] = i == id_index<M> ? unpaged.text : select_sql<M>(q, columns).text;
+      q.limit = 1;
+      out[2 * i + 1] = i == id_index<M> ? unpaged.text : select_sql<M>(q, columns).text;
+    }
+    return out;
+  }();
+  return {texts[2 * property + (limited ? 1 : 0)], limited && property != id_index<M>};
 }
 
 template <class M>

@@ -5,8 +5,7 @@
 #include <string>
 #include <vector>
 
-#include <tether/memory.hpp>
-#include <tether/tether.hpp>
+#include "semantic.hpp"
 
 namespace {
 
@@ -36,21 +35,25 @@ struct logged {
 }  // namespace
 
 TEST_CASE("automigrate creates referenced tables first and drops them last, whatever order they are given in") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   std::vector<logged> log;
   db.on_query([&](const tether::query_event& e) {
     log.push_back({std::string(e.model), std::string(e.operation), std::string(e.text)});
   });
   db.automigrate<Order, Customer>();
-  REQUIRE(log.size() == 4);
-  CHECK(log[0].text == "drop Order");
-  CHECK(log[1].text == "drop Customer");
-  CHECK(log[2].text == "ensure Customer");
-  CHECK(log[3].text == "ensure Order");
+  // A connector may take several statements per model (a table, then its indexes): compare the steps.
+  std::vector<std::string> steps;
+  for (const auto& e : log) {
+    CHECK(e.operation == "migrate");
+    const bool drop = e.text.starts_with("drop") || e.text.starts_with("DROP");
+    const std::string step = (drop ? "drop " : "create ") + e.model;
+    if (steps.empty() || steps.back() != step) steps.push_back(step);
+  }
+  CHECK(steps == std::vector<std::string>{"drop Order", "drop Customer", "create Customer", "create Order"});
 }
 
 TEST_CASE("automigrate drops existing rows, and autoupdate keeps them") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer>();
   auto customers = db.repository<Customer>();
   Customer ann{0, "Ann"};
@@ -62,7 +65,7 @@ TEST_CASE("automigrate drops existing rows, and autoupdate keeps them") {
 }
 
 TEST_CASE("find returns rows by id ascending, and find_one and find_by_id return optionals") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer>();
   auto customers = db.repository<Customer>();
   for (const char* name : {"Cy", "Ann", "Bob"}) {
@@ -81,7 +84,7 @@ TEST_CASE("find returns rows by id ascending, and find_one and find_by_id return
 }
 
 TEST_CASE("count takes a condition") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto customers = db.repository<Customer>();
   auto orders = db.repository<Order>();
@@ -100,7 +103,7 @@ TEST_CASE("count takes a condition") {
 }
 
 TEST_CASE("an unknown property or a value of the wrong type in a filter is a validation_error naming model and name") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto orders = db.repository<Order>();
   CHECK_THROWS_AS(orders.find(tether::filter{}.where("amuont", 1)), tether::validation_error);
@@ -116,7 +119,7 @@ TEST_CASE("an unknown property or a value of the wrong type in a filter is a val
 }
 
 TEST_CASE("string ids must be supplied and are kept") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Code>();
   auto codes = db.repository<Code>();
   Code empty{"", "nothing"};
@@ -129,7 +132,7 @@ TEST_CASE("string ids must be supplied and are kept") {
 }
 
 TEST_CASE("update replaces the row with the same id, and throws not_found when there is none") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer>();
   auto customers = db.repository<Customer>();
   Customer ann{0, "Ann"};
@@ -143,7 +146,7 @@ TEST_CASE("update replaces the row with the same id, and throws not_found when t
 }
 
 TEST_CASE("on_query reports one event per round trip, and nullptr removes the hook") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   std::vector<logged> log;
   db.on_query([&](const tether::query_event& e) {
@@ -156,15 +159,16 @@ TEST_CASE("on_query reports one event per round trip, and nullptr removes the ho
   REQUIRE(log.size() == 2);
   CHECK(log[0].model == "Customer");
   CHECK(log[0].operation == "create");
+  CHECK(log[1].model == "Customer");
   CHECK(log[1].operation == "find");
-  CHECK(log[1].text == R"({"where":{"name":"Ann"}})");
+  CHECK_FALSE(log[1].text.empty());
   db.on_query(nullptr);
   (void)customers.find();
   CHECK(log.size() == 2);
 }
 
 TEST_CASE("include loads every order's customer in one query, de-duplicated, and rows share the target") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto customers = db.repository<Customer>();
   auto orders = db.repository<Order>();
@@ -185,7 +189,7 @@ TEST_CASE("include loads every order's customer in one query, de-duplicated, and
   });
   const auto rows = orders.find(tether::filter{}.include("customer"));
   CHECK(queries == 2);
-  CHECK(customer_query == R"({"where":{"id":{"inq":[1,2]}}})");
+  CHECK_FALSE(customer_query.empty());
   REQUIRE(rows.size() == 10);
   for (const auto& o : rows) {
     CHECK(o.customer.loaded());
@@ -196,7 +200,7 @@ TEST_CASE("include loads every order's customer in one query, de-duplicated, and
 }
 
 TEST_CASE("a transaction commits when the function returns and passes its value through") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer>();
   auto customers = db.repository<Customer>();
   const auto id = db.transaction([&] {
@@ -208,7 +212,7 @@ TEST_CASE("a transaction commits when the function returns and passes its value 
 }
 
 TEST_CASE("a transaction rolls everything back when the function throws, and the exception goes on") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto customers = db.repository<Customer>();
   auto orders = db.repository<Order>();
@@ -235,7 +239,7 @@ TEST_CASE("a transaction rolls everything back when the function throws, and the
 }
 
 TEST_CASE("an order and its new customer stand or fall together inside a transaction") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto orders = db.repository<Order>();
   Order o{};
@@ -249,7 +253,7 @@ TEST_CASE("an order and its new customer stand or fall together inside a transac
 }
 
 TEST_CASE("two models with one name in one datasource are refused") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer>();
   CHECK_THROWS_WITH(db.repository<other::Customer>(), Catch::Contains("two models are named Customer"));
 }
@@ -257,7 +261,7 @@ TEST_CASE("two models with one name in one datasource are refused") {
 TEST_CASE("a repository that outlives its datasource refuses to work") {
   std::optional<tether::repository<Customer>> kept;
   {
-    tether::datasource db{tether::memory{}};
+    tether_test::datasource db{tether_test::make_connector()};
     db.automigrate<Customer>();
     kept = db.repository<Customer>();
   }

@@ -9,8 +9,7 @@
 #include <string>
 #include <vector>
 
-#include <tether/memory.hpp>
-#include <tether/tether.hpp>
+#include "semantic.hpp"
 
 namespace {
 
@@ -160,8 +159,8 @@ M named(std::string name, std::optional<std::int64_t> parent) {
 
 // --- keys must match a target ----------------------------------------------------------------------------------
 
-TEST_CASE("integrity: creating a row whose key matches no target is a constraint_error naming model, relation and key") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("creating a row whose key matches no target is a constraint_error naming model, relation and key") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto orders = db.repository<Order>();
   Order dangling = order_for(99);
@@ -171,8 +170,8 @@ TEST_CASE("integrity: creating a row whose key matches no target is a constraint
   CHECK_THAT(message, Catch::Contains("Order") && Catch::Contains("customer") && Catch::Contains("99"));
 }
 
-TEST_CASE("integrity: a refused create stores nothing and leaves the passed row's id unset") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a refused create stores nothing and leaves the passed row's id unset") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto orders = db.repository<Order>();
   Order dangling = order_for(99);
@@ -184,8 +183,8 @@ TEST_CASE("integrity: a refused create stores nothing and leaves the passed row'
   CHECK(orders.count() == 0u);
 }
 
-TEST_CASE("integrity: creating a row whose key matches a target succeeds") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("creating a row whose key matches a target succeeds") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   const auto alice = created(db.repository<Customer>(), customer("Alice"));
   auto orders = db.repository<Order>();
@@ -197,8 +196,8 @@ TEST_CASE("integrity: creating a row whose key matches a target succeeds") {
   CHECK(orders.find_by_id(1)->customer.key() == alice.id);
 }
 
-TEST_CASE("integrity: a null key needs no target") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a null key needs no target") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto orders = db.repository<Order>();
   Order o = order_for(std::nullopt);
@@ -209,8 +208,8 @@ TEST_CASE("integrity: a null key needs no target") {
   CHECK_FALSE(orders.find_by_id(o.id)->customer.key().has_value());
 }
 
-TEST_CASE("integrity: a key of 0 is an ordinary key and must match a target") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a key of 0 is an ordinary key and must match a target") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto orders = db.repository<Order>();
   Order o = order_for(0);
@@ -219,8 +218,8 @@ TEST_CASE("integrity: a key of 0 is an ordinary key and must match a target") {
   CHECK(orders.count() == 0u);
 }
 
-TEST_CASE("integrity: updating a row to a key that matches no target is a constraint_error and changes nothing") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("updating a row to a key that matches no target is a constraint_error and changes nothing") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   const auto alice = created(db.repository<Customer>(), customer("Alice"));
   auto orders = db.repository<Order>();
@@ -237,8 +236,8 @@ TEST_CASE("integrity: updating a row to a key that matches no target is a constr
   CHECK(stored->amount == 10.0);
 }
 
-TEST_CASE("integrity: a refused row in a bulk create stores none of the rows") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a refused row in a bulk create stores none of the rows") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   const auto alice = created(db.repository<Customer>(), customer("Alice"));
   auto orders = db.repository<Order>();
@@ -253,8 +252,8 @@ TEST_CASE("integrity: a refused row in a bulk create stores none of the rows") {
 
 // --- removing a referenced target ------------------------------------------------------------------------------
 
-TEST_CASE("integrity: removing a target that rows reference is refused by default (restrict) and removes nothing") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("removing a target that rows reference is refused by default (restrict) and removes nothing") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto customers = db.repository<Customer>();
   const auto alice = created(customers, customer("Alice"));
@@ -269,8 +268,8 @@ TEST_CASE("integrity: removing a target that rows reference is refused by defaul
   CHECK(orders.find_by_id(o.id)->customer.key() == alice.id);
 }
 
-TEST_CASE("integrity: removing a target no row references is allowed under restrict") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("removing a target no row references is allowed under restrict") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto customers = db.repository<Customer>();
   const auto alice = created(customers, customer("Alice"));
@@ -281,8 +280,8 @@ TEST_CASE("integrity: removing a target no row references is allowed under restr
   CHECK(ids_of(customers.find()) == ids{alice.id});
 }
 
-TEST_CASE("integrity: once its rows are relinked, a target can be removed under restrict") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("once its rows are relinked, a target can be removed under restrict") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
   auto customers = db.repository<Customer>();
   const auto alice = created(customers, customer("Alice"));
@@ -297,8 +296,8 @@ TEST_CASE("integrity: once its rows are relinked, a target can be removed under 
   CHECK_THROWS_AS(customers.remove_by_id(bob.id), tether::constraint_error);
 }
 
-TEST_CASE("integrity: on_delete<cascade> removes the referencing rows with the target") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("on_delete<cascade> removes the referencing rows with the target") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Note>();
   auto customers = db.repository<Customer>();
   const auto alice = created(customers, customer("Alice"));
@@ -320,8 +319,8 @@ TEST_CASE("integrity: on_delete<cascade> removes the referencing rows with the t
   CHECK(left[0].customer.key() == bob.id);
 }
 
-TEST_CASE("integrity: on_delete<set_null> clears the referencing rows' keys and keeps the rows") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("on_delete<set_null> clears the referencing rows' keys and keeps the rows") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Ticket>();
   auto customers = db.repository<Customer>();
   const auto alice = created(customers, customer("Alice"));
@@ -347,8 +346,8 @@ TEST_CASE("integrity: on_delete<set_null> clears the referencing rows' keys and 
 
 // --- chains ----------------------------------------------------------------------------------------------------
 
-TEST_CASE("integrity: cascade follows a chain, removing every level below the target") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("cascade follows a chain, removing every level below the target") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Account, Project, Task>();
   auto accounts = db.repository<Account>();
   auto projects = db.repository<Project>();
@@ -376,8 +375,8 @@ TEST_CASE("integrity: cascade follows a chain, removing every level below the ta
   CHECK(left[0].title == "t3");
 }
 
-TEST_CASE("integrity: a restrict anywhere below a cascade refuses the whole removal and removes nothing at any level") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a restrict anywhere below a cascade refuses the whole removal and removes nothing at any level") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Account, Project, Task, Invoice>();
   auto accounts = db.repository<Account>();
   auto projects = db.repository<Project>();
@@ -412,8 +411,8 @@ TEST_CASE("integrity: a restrict anywhere below a cascade refuses the whole remo
 
 // --- loose links -----------------------------------------------------------------------------------------------
 
-TEST_CASE("integrity: a no_constraint relation accepts a key that matches no target") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a no_constraint relation accepts a key that matches no target") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Visit>();
   auto visits = db.repository<Visit>();
   Visit v{};
@@ -426,8 +425,8 @@ TEST_CASE("integrity: a no_constraint relation accepts a key that matches no tar
   CHECK(visits.find_by_id(v.id)->customer.key() == 404);
 }
 
-TEST_CASE("integrity: a target referenced through no_constraint can be removed, leaving the key dangling") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a target referenced through no_constraint can be removed, leaving the key dangling") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Visit>();
   auto customers = db.repository<Customer>();
   const auto alice = created(customers, customer("Alice"));
@@ -445,8 +444,8 @@ TEST_CASE("integrity: a target referenced through no_constraint can be removed, 
 
 // --- primary_key other than the id -----------------------------------------------------------------------------
 
-TEST_CASE("integrity: with primary_key<\"email\">, the key must be an existing target's email") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("with primary_key<\"email\">, the key must be an existing target's email") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Newsletter>();
   auto customers = db.repository<Customer>();
   (void)created(customers, customer("Ann", "ann@example.com"));
@@ -468,8 +467,8 @@ TEST_CASE("integrity: with primary_key<\"email\">, the key must be an existing t
   CHECK(newsletters.count() == 1u);
 }
 
-TEST_CASE("integrity: with primary_key<\"email\">, an id that equals a key is no match") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("with primary_key<\"email\">, an id that equals a key is no match") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Newsletter>();
   const auto ann = created(db.repository<Customer>(), customer("Ann", "ann@example.com"));
   auto newsletters = db.repository<Newsletter>();
@@ -480,8 +479,8 @@ TEST_CASE("integrity: with primary_key<\"email\">, an id that equals a key is no
   CHECK_THROWS_AS(newsletters.create(n), tether::constraint_error);
 }
 
-TEST_CASE("integrity: changing a referenced email while rows reference it is a constraint_error") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("changing a referenced email while rows reference it is a constraint_error") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Newsletter>();
   auto customers = db.repository<Customer>();
   auto ann = created(customers, customer("Ann", "ann@example.com"));
@@ -498,8 +497,8 @@ TEST_CASE("integrity: changing a referenced email while rows reference it is a c
   CHECK(customers.find_by_id(ann.id)->email == "ann@example.com");
 }
 
-TEST_CASE("integrity: clearing a referenced email while rows reference it is a constraint_error") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("clearing a referenced email while rows reference it is a constraint_error") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Newsletter>();
   auto customers = db.repository<Customer>();
   auto ann = created(customers, customer("Ann", "ann@example.com"));
@@ -513,8 +512,8 @@ TEST_CASE("integrity: clearing a referenced email while rows reference it is a c
   CHECK(customers.find_by_id(ann.id)->email == "ann@example.com");
 }
 
-TEST_CASE("integrity: an email no row references may change, and other properties of a referenced target may too") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("an email no row references may change, and other properties of a referenced target may too") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Newsletter>();
   auto customers = db.repository<Customer>();
   auto ann = created(customers, customer("Ann", "ann@example.com"));
@@ -533,8 +532,8 @@ TEST_CASE("integrity: an email no row references may change, and other propertie
   CHECK(customers.find_by_id(ann.id)->name == "Ann Smith");
 }
 
-TEST_CASE("integrity: removing a target referenced by email is refused under restrict") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("removing a target referenced by email is refused under restrict") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Newsletter>();
   auto customers = db.repository<Customer>();
   const auto ann = created(customers, customer("Ann", "ann@example.com"));
@@ -549,8 +548,8 @@ TEST_CASE("integrity: removing a target referenced by email is refused under res
 
 // --- self-references -------------------------------------------------------------------------------------------
 
-TEST_CASE("integrity: a self-referencing cascade removes reports through several levels and nothing else") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a self-referencing cascade removes reports through several levels and nothing else") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Employee>();
   auto employees = db.repository<Employee>();
   const auto ceo = created(employees, named<Employee>("ceo", std::nullopt));
@@ -568,8 +567,8 @@ TEST_CASE("integrity: a self-referencing cascade removes reports through several
   CHECK(ids_of(employees.find()) == ids{ceo.id, founder.id, assistant.id});
 }
 
-TEST_CASE("integrity: a self-referencing key must match an existing row") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a self-referencing key must match an existing row") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Employee>();
   auto employees = db.repository<Employee>();
   Employee orphan = named<Employee>("orphan", 77);
@@ -579,8 +578,8 @@ TEST_CASE("integrity: a self-referencing key must match an existing row") {
   CHECK(employees.count() == 0u);
 }
 
-TEST_CASE("integrity: a self-referencing cascade cycle removes every row of the cycle") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a self-referencing cascade cycle removes every row of the cycle") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Employee>();
   auto employees = db.repository<Employee>();
   auto a = created(employees, named<Employee>("a", std::nullopt));
@@ -594,8 +593,8 @@ TEST_CASE("integrity: a self-referencing cascade cycle removes every row of the 
   CHECK(ids_of(employees.find()) == ids{c.id});
 }
 
-TEST_CASE("integrity: a self-referencing restrict refuses to remove a row others still reference") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a self-referencing restrict refuses to remove a row others still reference") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Mentor>();
   auto mentors = db.repository<Mentor>();
   const auto senior = created(mentors, named<Mentor>("senior", std::nullopt));
@@ -609,8 +608,8 @@ TEST_CASE("integrity: a self-referencing restrict refuses to remove a row others
 
 // --- two relations to one target -------------------------------------------------------------------------------
 
-TEST_CASE("integrity: two relations to one target keep their keys apart") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("two relations to one target keep their keys apart") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Shipment>();
   auto customers = db.repository<Customer>();
   const auto payer = created(customers, customer("Payer"));
@@ -630,8 +629,8 @@ TEST_CASE("integrity: two relations to one target keep their keys apart") {
   CHECK(shipments.count(tether::where("billingId", receiver.id)) == 0u);
 }
 
-TEST_CASE("integrity: each of two relations to one target is checked, and the error names the one that fails") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("each of two relations to one target is checked, and the error names the one that fails") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Shipment>();
   const auto payer = created(db.repository<Customer>(), customer("Payer"));
   auto shipments = db.repository<Shipment>();
@@ -645,8 +644,8 @@ TEST_CASE("integrity: each of two relations to one target is checked, and the er
   CHECK(shipments.count() == 0u);
 }
 
-TEST_CASE("integrity: a target referenced through the second of two relations is protected too") {
-  tether::datasource db{tether::memory{}};
+TEST_CASE("a target referenced through the second of two relations is protected too") {
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Shipment>();
   auto customers = db.repository<Customer>();
   const auto payer = created(customers, customer("Payer"));
@@ -661,4 +660,26 @@ TEST_CASE("integrity: a target referenced through the second of two relations is
   CHECK_THAT(message, Catch::Contains("shipping"));
   CHECK(customers.count() == 2u);
   CHECK_THROWS_AS(customers.remove_by_id(payer.id), tether::constraint_error);
+}
+
+TEST_CASE("a primary_key target property is unique and cannot change while referenced") {
+  tether_test::datasource db{tether_test::make_connector()};
+  db.automigrate<Customer, Newsletter>();
+  auto customers = db.repository<Customer>();
+  auto alice = created(customers, Customer{0, "Alice", "alice@example.com"});
+  Customer twin{0, "Twin", "alice@example.com"};
+  CHECK_THAT(message_of<tether::constraint_error>([&] { customers.create(twin); }),
+             Catch::Contains("Customer.email") && Catch::Contains("unique"));
+  Newsletter n{};
+  n.topic = "news";
+  n.subscriber = "alice@example.com";
+  db.repository<Newsletter>().create(n);
+  Newsletter stray{};
+  stray.subscriber = "nobody@example.com";
+  CHECK_THAT(message_of<tether::constraint_error>([&] { db.repository<Newsletter>().create(stray); }),
+             Catch::Contains("Newsletter.subscriber") && Catch::Contains("nobody@example.com"));
+  alice.email = "new@example.com";
+  CHECK_THAT(message_of<tether::constraint_error>([&] { customers.update(alice); }),
+             Catch::Contains("cannot change Customer.email") && Catch::Contains("Newsletter.subscriberId"));
+  CHECK(customers.find_by_id(alice.id)->email == "alice@example.com");
 }

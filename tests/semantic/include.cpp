@@ -5,10 +5,8 @@
 #include <string>
 #include <vector>
 
-#include <tether/memory.hpp>
-#include <tether/tether.hpp>
+#include "semantic.hpp"
 
-#include "support/gated_connector.hpp"
 
 namespace {
 
@@ -34,6 +32,12 @@ struct Stock {
   BOOST_HANA_DEFINE_STRUCT(Stock, (std::int64_t, id),
                            (tether::belongs_to<Warehouse, tether::primary_key<"code">>, byCode),
                            (tether::belongs_to<Warehouse, tether::primary_key<"slug">>, bySlug));
+};
+
+// Links by a target property that is optional.
+struct Letter {
+  BOOST_HANA_DEFINE_STRUCT(Letter, (std::int64_t, id),
+                           (tether::belongs_to<Customer, tether::primary_key<"email">>, recipient));
 };
 
 struct Note {
@@ -86,7 +90,7 @@ void seed(Db& db, int customers, int orders, int items) {
 
 TEST_CASE("include costs two queries for orders with their customers, however many rows") {
   for (int rows : {1, 10, 500}) {
-    tether::datasource db{tether::memory{}};
+    tether_test::datasource db{tether_test::make_connector()};
     seed(db, 5, rows, 0);
     query_counter q;
     q.watch(db);
@@ -101,7 +105,7 @@ TEST_CASE("include costs two queries for orders with their customers, however ma
 }
 
 TEST_CASE("nested include costs one query per level: items, their orders, the orders' customers") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 4, 20, 100);
   query_counter q;
   q.watch(db);
@@ -118,13 +122,12 @@ TEST_CASE("nested include costs one query per level: items, their orders, the or
 }
 
 TEST_CASE("keys are de-duplicated and null keys are never queried") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 2, 10, 0);
   query_counter q;
   q.watch(db);
   (void)db.repository<Order>().find(tether::filter{}.include("customer"));
-  REQUIRE(q.of("Customer") == 1);
-  CHECK(q.finds.back().second == R"({"where":{"id":{"inq":[1,2]}}})");
+  CHECK(q.of("Customer") == 1);  // the statement's text is each connector's own: unit-<connector>.cpp reads it
 
   auto orders = db.repository<Order>();
   query_counter none;
@@ -139,7 +142,7 @@ TEST_CASE("keys are de-duplicated and null keys are never queried") {
 }
 
 TEST_CASE("0 and the empty string are keys: include looks them up and links them") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Warehouse, Stock>();
   auto warehouses = db.repository<Warehouse>();
   Warehouse zero{0, 0, "", "Zero"};
@@ -157,19 +160,39 @@ TEST_CASE("0 and the empty string are keys: include looks them up and links them
 }
 
 TEST_CASE("key lists are split only by the connector's parameter limit") {
-  auto gate = std::make_shared<tether_test::gate>();
-  tether::datasource db{tether_test::gated_connector{gate}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 8, 80, 0);  // every customer referenced
   query_counter q;
   q.watch(db);
   const auto orders = db.repository<Order>().find(tether::filter{}.include("customer"));
-  CHECK(q.of("Customer") == 3);  // 8 keys, at most 3 per statement
+  const std::size_t limit = db.connector().parameter_limit();
+  CHECK(static_cast<std::size_t>(q.of("Customer")) == 8 / limit + (8 % limit == 0 ? 0 : 1));
   for (const auto& o : orders)
     if (o.customer.key()) CHECK(o.customer()->id == *o.customer.key());
 }
 
+TEST_CASE("include links by an optional target property, and a target without it matches nothing") {
+  tether_test::datasource db{tether_test::make_connector()};
+  db.automigrate<Customer, Letter>();
+  auto customers = db.repository<Customer>();
+  Customer ann{0, "Ann", "ann@example.com"}, bob{0, "Bob", std::nullopt};
+  customers.create(ann);
+  customers.create(bob);
+  Letter to_ann{};
+  to_ann.recipient = "ann@example.com";
+  Letter unaddressed{};
+  db.repository<Letter>().create(to_ann);
+  db.repository<Letter>().create(unaddressed);
+  const auto rows = db.repository<Letter>().find(tether::filter{}.include("recipient"));
+  REQUIRE(rows.size() == 2u);
+  REQUIRE(rows[0].recipient());
+  CHECK(rows[0].recipient()->id == ann.id);
+  CHECK(rows[1].recipient.loaded());
+  CHECK(rows[1].recipient() == nullptr);
+}
+
 TEST_CASE("rows keep their order and rows sharing a target share one shared_ptr") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 2, 8, 0);
   const auto orders = db.repository<Order>().find(tether::filter::parse(R"({"order": "amount DESC", "include": "customer"})"));
   REQUIRE(orders.size() == 8);
@@ -184,7 +207,7 @@ TEST_CASE("rows keep their order and rows sharing a target share one shared_ptr"
 }
 
 TEST_CASE("a missing target leaves loaded() true and a null pointer") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Note>();
   Note n{};
   n.customer = 42;
@@ -196,7 +219,7 @@ TEST_CASE("a missing target leaves loaded() true and a null pointer") {
 }
 
 TEST_CASE("the keys linking needs are read even when fields leaves them out") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 2, 3, 0);
   const auto orders = db.repository<Order>().find(tether::filter::parse(R"({"fields": ["amount"], "include": "customer"})"));
   REQUIRE(orders.size() == 3);
@@ -206,7 +229,7 @@ TEST_CASE("the keys linking needs are read even when fields leaves them out") {
 }
 
 TEST_CASE("a scope's fields still read the referenced property") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Warehouse, Stock>();
   Warehouse w{0, 7, "north", "North"};
   db.repository<Warehouse>().create(w);
@@ -225,7 +248,7 @@ TEST_CASE("a scope's fields still read the referenced property") {
 }
 
 TEST_CASE("a scope's where leaves rows whose target does not match with a null target, never drops rows") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 2, 4, 0);
   const auto orders = db.repository<Order>().find(
       tether::filter::parse(R"({"include": {"relation": "customer", "scope": {"where": {"name": "C1"}}}})"));
@@ -238,7 +261,7 @@ TEST_CASE("a scope's where leaves rows whose target does not match with a null t
 }
 
 TEST_CASE("a belongsTo scope with limit, skip or order is a validation_error") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 1, 1, 0);
   auto orders = db.repository<Order>();
   for (const char* json : {R"({"include": {"relation": "customer", "scope": {"limit": 1}}})",
@@ -250,7 +273,7 @@ TEST_CASE("a belongsTo scope with limit, skip or order is a validation_error") {
 }
 
 TEST_CASE("an unknown relation gives LoopBack's wording, at any level") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 1, 1, 1);
   CHECK_THROWS_WITH(db.repository<Order>().find(tether::filter::parse(R"({"include": "custmer"})")),
                     "Relation \"custmer\" is not defined for Order model");
@@ -261,7 +284,7 @@ TEST_CASE("an unknown relation gives LoopBack's wording, at any level") {
 }
 
 TEST_CASE("nested include through order.customer.get(filter) loads the target's relations") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   seed(db, 2, 3, 3);
   const auto item = *db.repository<Item>().find_by_id(1);
   query_counter q;
@@ -275,7 +298,7 @@ TEST_CASE("nested include through order.customer.get(filter) loads the target's 
 }
 
 TEST_CASE("JSON of included rows: the relation as an object, null when no row matched, absent when not included") {
-  tether::datasource db{tether::memory{}};
+  tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Note>();
   Customer ann{0, "Ann", std::nullopt};
   db.repository<Customer>().create(ann);
