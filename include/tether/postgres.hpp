@@ -41,7 +41,7 @@
 #include <tether/detail/postgres/query_sql.hpp>
 #include <tether/detail/postgres/schema.hpp>
 #include <tether/detail/postgres/values.hpp>
-#include <tether/detail/sqlite/query_sql.hpp>
+#include <tether/detail/sql/columns.hpp>
 #include <tether/detail/visit_property.hpp>
 #include <tether/model.hpp>
 

@@ -15,7 +15,7 @@
 #include <tether/detail/postgres/connection.hpp>
 #include <tether/detail/postgres/error.hpp>
 #include <tether/detail/postgres/schema.hpp>
-#include <tether/detail/sqlite/identifier.hpp>
+#include <tether/detail/sql/identifier.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
 #include <tether/value.hpp>

@@ -21,7 +21,7 @@
 #include <vector>
 
 #include <tether/connector.hpp>
-#include <tether/detail/sqlite/identifier.hpp>
+#include <tether/detail/sql/identifier.hpp>
 #include <tether/model.hpp>
 #include <tether/value.hpp>
 

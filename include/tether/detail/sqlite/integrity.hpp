@@ -14,7 +14,7 @@
 #include <vector>
 
 #include <tether/belongs_to.hpp>
-#include <tether/detail/sqlite/identifier.hpp>
+#include <tether/detail/sql/identifier.hpp>
 #include <tether/detail/sqlite/statement.hpp>
 #include <tether/detail/sqlite/values.hpp>
 #include <tether/error.hpp>

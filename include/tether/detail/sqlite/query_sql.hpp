@@ -18,7 +18,8 @@
 #include <vector>
 
 #include <tether/connector.hpp>
-#include <tether/detail/sqlite/identifier.hpp>
+#include <tether/detail/sql/columns.hpp>
+#include <tether/detail/sql/identifier.hpp>
 #include <tether/model.hpp>
 #include <tether/value.hpp>
 
@@ -122,20 +123,6 @@ void append_where(const query& q, sqlite_sql& out) {
   if (!q.where) return;
   out.text += " WHERE ";
   append_predicate<M>(*q.where, out);
-}
-
-/// The property indexes a select reads, in column order: the query's fields (with the id), or every property.
-template <class M>
-std::vector<std::size_t> selected_properties(const query& q) {
-  std::vector<std::size_t> columns = q.fields;
-  if (columns.empty()) {
-    for (std::size_t i = 0; i < property_count<M>; ++i) columns.push_back(i);
-    return columns;
-  }
-  bool has_id = false;
-  for (const auto f : columns) has_id = has_id || f == id_index<M>;
-  if (!has_id) columns.insert(columns.begin(), id_index<M>);
-  return columns;
 }
 
 /// SELECT of the given columns with where, order, and LIMIT ? OFFSET ? (the last two parameters) when paged.

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include <tether/belongs_to.hpp>
-#include <tether/detail/sqlite/identifier.hpp>
+#include <tether/detail/sql/identifier.hpp>
 #include <tether/fwd.hpp>
 #include <tether/model.hpp>
 

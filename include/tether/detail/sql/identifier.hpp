@@ -1,8 +1,8 @@
-#ifndef TETHER_DETAIL_SQLITE_IDENTIFIER_HPP
-#define TETHER_DETAIL_SQLITE_IDENTIFIER_HPP
+#ifndef TETHER_DETAIL_SQL_IDENTIFIER_HPP
+#define TETHER_DETAIL_SQL_IDENTIFIER_HPP
 
 /// @file
-/// Identifiers in SQL text: always double-quoted, quotes inside doubled, so `Order` or `a"b` are names too.
+/// Identifiers in SQL text, for every SQL connector: always double-quoted, quotes inside doubled, so `Order` or `a"b` are names too.
 
 #include <string>
 #include <string_view>
