@@ -125,9 +125,9 @@ void append_where(const query& q, sqlite_sql& out) {
   append_predicate<M>(*q.where, out);
 }
 
-/// SELECT of the given columns with where, order, and LIMIT ? OFFSET ? (the last two parameters) when paged.
+/// SELECT of the given columns with where, and nothing after it.
 template <class M>
-sqlite_sql select_sql(const query& q, const std::vector<std::size_t>& columns) {
+sqlite_sql select_where_sql(const query& q, const std::vector<std::size_t>& columns) {
   sqlite_sql out;
   out.text = "SELECT ";
   for (std::size_t k = 0; k < columns.size(); ++k) {
@@ -137,6 +137,13 @@ sqlite_sql select_sql(const query& q, const std::vector<std::size_t>& columns) {
   out.text += " FROM ";
   append_identifier(out.text, model_name<M>);
   append_where<M>(q, out);
+  return out;
+}
+
+/// SELECT of the given columns with where, order, and LIMIT ? OFFSET ? (the last two parameters) when paged.
+template <class M>
+sqlite_sql select_sql(const query& q, const std::vector<std::size_t>& columns) {
+  sqlite_sql out = select_where_sql<M>(q, columns);
   out.text += " ORDER BY ";
   bool id_sorted = false;
   for (const auto& key : q.order) {
@@ -178,19 +185,14 @@ lookup_statement lookup_sql(std::size_t property, bool limited) {
     for (std::size_t i = 0; i < property_count<M>; ++i) {
       query q;
       q.where = predicate{i, operator_kind::eq, {placeholder}, {}};
-      sqlite_sql unpaged;
-      unpaged.text = "SELECT ";
       const auto columns = selected_properties<M>(q);
-      for (std::size_t k = 0; k < columns.size(); ++k) {
-        if (k > 0) unpaged.text += ", ";
-        append_identifier(unpaged.text, properties<M>()[columns[k]].name);
+      if (i == id_index<M>) {
+        out[2 * i] = out[2 * i + 1] = select_where_sql<M>(q, columns).text;
+        continue;
       }
-      unpaged.text += " FROM ";
-      append_identifier(unpaged.text, model_name<M>);
-      append_where<M>(q, unpaged);
-      out[2 * i] = i == id_index<M> ? unpaged.text : select_sql<M>(q, columns).text;
+      out[2 * i] = select_sql<M>(q, columns).text;
       q.limit = 1;
-      out[2 * i + 1] = i == id_index<M> ? unpaged.text : select_sql<M>(q, columns).text;
+      out[2 * i + 1] = select_sql<M>(q, columns).text;
     }
     return out;
   }();
