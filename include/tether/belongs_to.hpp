@@ -301,7 +301,6 @@ public:
 private:
   friend struct detail::relation_access;
   using state_type = detail::link_state<target_type>;
-  using load_type = detail::pending_load<target_type>;
 
   enum class load_kind { cached, refresh, filtered };
 
@@ -400,6 +399,8 @@ private:
 
   route resolve(std::string_view action) const {
     static_assert(check_in_model<void>());
+    if (auto recent = detail::recent_store<target_type>::find(origin_))
+      return {std::move(recent->owner), std::move(recent->store)};
     std::shared_ptr<detail::source> source = detail::source_registry::find(origin_);
     if (source == nullptr || !source->open()) source = detail::attachment<target_type>::get();
     auto store = source != nullptr && source->open() ? source->template store<target_type>() : nullptr;
@@ -409,6 +410,7 @@ private:
                          " is not attached to a datasource; call automigrate or autoupdate with it, or load the "
                          "owner through a repository");
     }
+    if (source->id() == origin_) detail::recent_store<target_type>::remember(origin_, source, store.get());
     return {std::move(source), std::move(store)};
   }
 
@@ -433,8 +435,8 @@ private:
         return detail::deliver<target_type>(callback, nullptr, std::move(cached));
     }
     state_type* state = ensure_state();
-    std::shared_ptr<load_type> load;
-    bool starts = false;
+    typename state_type::load_id load = 0;
+    bool writes_cache = false;
     {
       std::lock_guard lock(state->mutex);
       if (kind == load_kind::cached && state->loaded) {
@@ -447,24 +449,23 @@ private:
         state->target = nullptr;
         return detail::deliver<target_type>(callback, nullptr, nullptr);
       }
-      if (kind == load_kind::cached && state->pending) {
-        load = state->pending;  // share the load in flight; its starter launched it
-      } else {
-        const bool writes_cache = kind != load_kind::filtered || !f->narrows();
-        load = std::make_shared<load_type>(writes_cache ? ++state->issued : 0, writes_cache);
-        if (kind != load_kind::filtered) state->pending = load;
-        starts = true;
+      if (kind == load_kind::cached && state->pending != 0) {
+        // Share the load in flight; its starter launched it.
+        state->waiting.emplace_back(state->pending, std::move(callback));
+        return;
       }
+      writes_cache = kind != load_kind::filtered || !f->narrows();
+      load = state->start(writes_cache);
+      if (kind != load_kind::filtered) state->pending = load;
+      state->waiting.emplace_back(load, std::move(callback));
     }
-    load->join(std::move(callback));
-    if (starts) launch(kind, f, std::move(load), boost::intrusive_ptr<state_type>(state));
+    launch(kind, f, load, writes_cache, boost::intrusive_ptr<state_type>(state));
   }
 
-  void launch(load_kind kind, const filter* f, std::shared_ptr<load_type> load,
+  void launch(load_kind kind, const filter* f, typename state_type::load_id load, bool writes_cache,
               boost::intrusive_ptr<state_type> state) const {
-    auto finish = [load, state](std::exception_ptr failure, pointer target) {
-      state->complete(*load, target, failure == nullptr);
-      load->finish(std::move(failure), std::move(target));
+    auto finish = [load, writes_cache, state = std::move(state)](std::exception_ptr failure, pointer target) {
+      state->complete(load, writes_cache, std::move(failure), target);
     };
     if (!key_) return finish(nullptr, nullptr);  // a filtered load of a null key: nothing to look up
     route to;
@@ -478,10 +479,10 @@ private:
     // `finish`, which fills the cache (if still wanted) and every waiter.
     // The message context of a failure is built only when one happens.
     auto run = [&](auto fetch) {
-      auto task = [fetch = std::move(fetch), finish, key = key_] {
-        std::vector<target_type> rows;
+      auto task = [fetch = std::move(fetch), finish = std::move(finish), key = key_] {
+        pointer target;
         try {
-          rows = fetch();
+          target = fetch();
         } catch (const would_wait&) {
           throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
         } catch (...) {
@@ -489,19 +490,19 @@ private:
           return finish(detail::current_exception_with_context("tether: loading " + describe_link(key) + ": "), nullptr);
         }
         const detail::no_wait_scope waiting_allowed(false);
-        finish(nullptr, rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front())));
+        finish(nullptr, std::move(target));
       };
       if (!to.source->run_here(detail::task_ref(task))) to.source->run(std::move(task));
     };
     if (kind == load_kind::filtered) {
       filter narrowed = *f;
       narrowed.where(std::string(property_name<target_type, referenced>), *key_).limit(1);
-      run([store = to.store, narrowed = std::move(narrowed)] { return store->find(narrowed); });
+      run([store = std::move(to.store), narrowed = std::move(narrowed)]() -> pointer {
+        auto rows = store->find(narrowed);
+        return rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front()));
+      });
     } else {
-      query by_key;
-      by_key.where = predicate{referenced, operator_kind::eq, {detail::to_value(*key_)}, {}};
-      by_key.limit = 1;
-      run([store = to.store, by_key = std::move(by_key)] { return store->select(by_key); });
+      run([store = std::move(to.store), key = detail::to_value(*key_)] { return store->lookup(referenced, key); });
     }
   }
 

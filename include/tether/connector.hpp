@@ -107,6 +107,9 @@ struct connector_archetype {
 ///   that thread makes in between is part of it.
 /// - optional, `c.worker_count()`: how many relation loads the datasource should run at once (a connector with
 ///   a pool of N connections says N); the datasource runs at least max(2, hardware threads).
+/// - optional, `c.lookup<M>(property, key, log)`: the first row whose property equals `key` (by id when the
+///   property is the id, else the first by id), as a `std::shared_ptr<M>`, null when none; what a relation's
+///   load asks. Without it the datasource asks `select` with a one-value `eq` predicate and a limit of 1.
 template <class C>
 concept connector =
     std::move_constructible<C> &&
@@ -124,6 +127,12 @@ concept connector =
       c.commit(log);
       c.rollback(log);
     };
+
+/// @brief A connector that answers a relation's load of one row directly (see `lookup` in `connector`).
+template <class C, class M>
+concept lookup_connector = requires(C& c, std::size_t property, const value& key, const query_observer& log) {
+  { c.template lookup<M>(property, key, log) } -> std::same_as<std::shared_ptr<M>>;
+};
 
 /// @brief A connector whose operations are quick and never wait on I/O (memory): relation loads run on the
 /// calling thread instead of a worker.

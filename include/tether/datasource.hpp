@@ -65,6 +65,22 @@ public:
     return rows;
   }
 
+  std::shared_ptr<M> lookup(std::size_t property, const value& key) override {
+    core_.check_open();
+    std::shared_ptr<M> row;
+    if constexpr (lookup_connector<C, M>) {
+      row = core_.connector().template lookup<M>(property, key, core_.observer());
+    } else {
+      query by_key;
+      by_key.where = predicate{property, operator_kind::eq, {key}, {}};
+      by_key.limit = 1;
+      auto rows = core_.connector().template select<M>(by_key, core_.observer());
+      if (!rows.empty()) row = std::make_shared<M>(std::move(rows.front()));
+    }
+    if (row != nullptr) adopt_origin(*row, core_.id());
+    return row;
+  }
+
   std::vector<M> find(const filter& f) override {
     core_.check_open();
     auto plan = plan_includes<M>(f);

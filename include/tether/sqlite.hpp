@@ -176,6 +176,26 @@ public:
     return out;
   }
 
+  /// A relation's load: the lookup statement built once per model and property, stepped once (by the id at
+  /// most one row matches; by another property the text orders by id and stops at one), read into the shared
+  /// object the relation hands out.
+  template <model M>
+  std::shared_ptr<M> lookup(std::size_t property, const value& key, const query_observer& log) {
+    const auto statement = detail::lookup_sql<M>(property, true);
+    const auto lock = lock_for_read();
+    log(model_name<M>, "find", [&] { return statement.text; });
+    detail::sqlite_run run(prepare<M>(statement.text));
+    detail::bind_operand(*run, 1, key);
+    if (statement.paged) {
+      run->bind_int(2, 1);
+      run->bind_int(3, 0);
+    }
+    if (!run->step()) return nullptr;
+    auto row = std::make_shared<M>();
+    for_each_property<M>([&](auto i) { detail::read_property<M, i>(*run, static_cast<int>(i), *row); });
+    return row;
+  }
+
   template <model M>
   bool update(const M& row, const query_observer& log) {
     static const std::string sql = update_sql<M>();

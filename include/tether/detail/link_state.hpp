@@ -4,7 +4,8 @@
 /// @file
 /// The shared state behind one belongs_to member: its cache and the load in flight. The state is allocated
 /// on first use and moves with its owner, so a load that completes after a move fills the moved-to object's
-/// cache; a load that completes after the owner is gone, or after its key changed, fills nothing.
+/// cache; a load that completes after the owner is gone, or after its key changed, fills nothing. Every
+/// caller that joined a load gets its result exactly once.
 
 #include <cstdint>
 #include <exception>
@@ -17,6 +18,7 @@
 #include <variant>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
 #include <boost/smart_ptr/intrusive_ptr.hpp>
 #include <boost/smart_ptr/intrusive_ref_counter.hpp>
 
@@ -42,73 +44,55 @@ void deliver(load_waiter<T>& waiter, std::exception_ptr failure, std::shared_ptr
   }
 }
 
-/// One load of a target: every caller that joined it gets its result exactly once.
-template <class T>
-class pending_load {
-public:
-  explicit pending_load(std::uint64_t sequence, bool writes_cache) : sequence_(sequence), writes_cache_(writes_cache) {}
-
-  [[nodiscard]] std::uint64_t sequence() const noexcept { return sequence_; }
-  [[nodiscard]] bool writes_cache() const noexcept { return writes_cache_; }
-
-  /// Adds a waiter; answers it at once when the load already finished.
-  void join(load_waiter<T> waiter) {
-    std::unique_lock lock(mutex_);
-    if (!done_) {
-      // Almost every load has one waiter: it is kept without allocating.
-      if (!first_waiter_) first_waiter_.emplace(std::move(waiter));
-      else waiters_.push_back(std::move(waiter));
-      return;
-    }
-    lock.unlock();
-    deliver(waiter, failure_, result_);
-  }
-
-  void finish(std::exception_ptr failure, std::shared_ptr<T> result) {
-    std::optional<load_waiter<T>> first;
-    std::vector<load_waiter<T>> waiters;
-    {
-      std::lock_guard lock(mutex_);
-      failure_ = failure;
-      result_ = result;
-      done_ = true;
-      first.swap(first_waiter_);
-      waiters.swap(waiters_);
-    }
-    if (first) deliver(*first, failure, result);
-    for (auto& waiter : waiters) deliver(waiter, failure, result);
-  }
-
-private:
-  const std::uint64_t sequence_;
-  const bool writes_cache_;
-  std::mutex mutex_;
-  bool done_ = false;
-  std::exception_ptr failure_;
-  std::shared_ptr<T> result_;
-  std::optional<load_waiter<T>> first_waiter_;
-  std::vector<load_waiter<T>> waiters_;
-};
-
 /// Cache and load bookkeeping of one relation member. Reference-counted: the owner holds one reference, each
-/// load in flight another.
+/// load in flight another. Every load has a number; its waiters are kept here, under the same lock as the
+/// cache, so that joining a load, completing it and writing the cache are one critical section each.
 template <class T>
 struct link_state : boost::intrusive_ref_counter<link_state<T>, boost::thread_safe_counter> {
+  using load_id = std::uint64_t;
+
   std::mutex mutex;
   bool owner_alive = true;    ///< false once the owner let go (destroyed, or its key changed)
   bool loaded = false;        ///< the cache holds the answer for the owner's key (possibly "no row")
   std::shared_ptr<T> target;  ///< the cached answer
-  std::uint64_t issued = 0;   ///< sequence of the newest load allowed to write the cache
-  std::shared_ptr<pending_load<T>> pending;  ///< the plain load in flight, which later plain loads join
+  load_id last_load = 0;      ///< the number of the newest load
+  load_id issued = 0;         ///< the newest load allowed to write the cache
+  load_id pending = 0;        ///< the plain load in flight, which later plain loads join (0: none)
 
-  /// Stores a load's answer if this load is still the newest one for a living owner.
-  void complete(const pending_load<T>& load, const std::shared_ptr<T>& answer, bool succeeded) {
-    std::lock_guard lock(mutex);
-    if (succeeded && owner_alive && load.writes_cache() && load.sequence() == issued) {
-      target = answer;
-      loaded = true;
+  /// Almost every state sees one load with one waiter: kept without allocating.
+  using waiter_list = boost::container::small_vector<std::pair<load_id, load_waiter<T>>, 1>;
+  waiter_list waiting;
+
+  /// Starts a load (under `mutex`): its number, which becomes the newest cache writer when it `writes_cache`.
+  load_id start(bool writes_cache) {
+    ++last_load;
+    if (writes_cache) issued = last_load;
+    return last_load;
+  }
+
+  /// Completes load `load`: stores the answer if it is still the newest cache writer for a living owner, and
+  /// answers its waiters: promises at once, callbacks after the lock is released (a callback may use this
+  /// relation again).
+  void complete(load_id load, bool writes_cache, std::exception_ptr failure, const std::shared_ptr<T>& answer) {
+    boost::container::small_vector<load_waiter<T>, 1> callbacks;
+    {
+      std::lock_guard lock(mutex);
+      if (failure == nullptr && owner_alive && writes_cache && load == issued) {
+        target = answer;
+        loaded = true;
+      }
+      if (pending == load) pending = 0;
+      for (auto entry = waiting.begin(); entry != waiting.end();) {
+        if (entry->first != load) {
+          ++entry;
+          continue;
+        }
+        if (entry->second.index() == 0) deliver(entry->second, failure, answer);  // runs no user code
+        else callbacks.push_back(std::move(entry->second));
+        entry = waiting.erase(entry);
+      }
     }
-    if (pending.get() == &load) pending.reset();
+    for (auto& callback : callbacks) deliver(callback, failure, answer);
   }
 };
 

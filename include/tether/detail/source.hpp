@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <unordered_map>
 #include <utility>
@@ -31,6 +32,8 @@ public:
 
   virtual void create(std::span<M> rows) = 0;
   virtual std::vector<M> select(const query& q) = 0;
+  /// The first row whose property `property` equals `key` (a relation's load), null when there is none.
+  virtual std::shared_ptr<M> lookup(std::size_t property, const value& key) = 0;
   virtual std::vector<M> find(const filter& f) = 0;
   virtual std::size_t count(const condition& c) = 0;
   virtual void update(const M& row) = 0;
@@ -142,6 +145,38 @@ private:
   source_id id_ = 0;
   std::mutex registry_mutex_;
   std::unordered_map<const void*, std::shared_ptr<void>> stores_;
+};
+
+/// The store a thread last reached for model M through a datasource number: a relation's load finds its store
+/// again without the registries' two locks and lookups. An entry is good while its datasource lives and is
+/// open: stores are removed only with the datasource, and numbers are not reused.
+template <class M>
+class recent_store {
+public:
+  struct found {
+    std::shared_ptr<detail::source> owner;
+    std::shared_ptr<model_store<M>> store;
+  };
+
+  static std::optional<found> find(source_id id) {
+    if (id == 0 || last_.id != id) return std::nullopt;
+    auto owner = last_.owner.lock();
+    if (owner == nullptr || !owner->open()) return std::nullopt;
+    std::shared_ptr<model_store<M>> shared_store(owner, last_.store);
+    return found{std::move(owner), std::move(shared_store)};
+  }
+
+  static void remember(source_id id, const std::shared_ptr<detail::source>& s, model_store<M>* store) {
+    last_ = entry{id, s, store};
+  }
+
+private:
+  struct entry {
+    source_id id = 0;
+    std::weak_ptr<detail::source> owner;
+    model_store<M>* store = nullptr;
+  };
+  static inline thread_local entry last_;
 };
 
 /// The datasource a model was last attached to by automigrate/autoupdate, process-wide and weak: destroying
