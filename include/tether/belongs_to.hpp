@@ -258,9 +258,9 @@ public:
 
   /// @brief Creates the target through its datasource and links it. The owner itself is saved by the caller.
   pointer create(target_type target) {
-    auto store = resolve("create").store;
+    const auto to = resolve("create");
     try {
-      store->create(std::span<target_type>(&target, 1));
+      to.store->create(std::span<target_type>(&target, 1));
     } catch (...) {
       detail::rethrow_with_context("tether: belongs_to create of " + std::string(model_name<target_type>) + ": ");
     }
@@ -281,9 +281,9 @@ public:
                   std::string(model_name<target_type>) + " from " + detail::describe(detail::to_value(*key_)) +
                   " to " + detail::describe(detail::to_value(new_key)));
     }
-    auto store = resolve("update").store;
+    const auto to = resolve("update");
     try {
-      store->update(target);
+      to.store->update(target);
     } catch (...) {
       detail::rethrow_with_context("tether: belongs_to update of " + describe_link() + ": ");
     }
@@ -393,14 +393,13 @@ private:
 
   /// Where loads and writes go: the datasource the owner came from, else the one the target is attached to.
   struct route {
-    std::shared_ptr<detail::source> source;
-    std::shared_ptr<detail::model_store<target_type>> store;
+    std::shared_ptr<detail::source> source;     ///< keeps the datasource core, and so the store, alive
+    detail::model_store<target_type>* store = nullptr;
   };
 
   route resolve(std::string_view action) const {
     static_assert(check_in_model<void>());
-    if (auto recent = detail::recent_store<target_type>::find(origin_))
-      return {std::move(recent->owner), std::move(recent->store)};
+    if (auto recent = detail::recent_store<target_type>::find(origin_)) return {std::move(recent->owner), recent->store};
     std::shared_ptr<detail::source> source = detail::source_registry::find(origin_);
     if (source == nullptr || !source->open()) source = detail::attachment<target_type>::get();
     auto store = source != nullptr && source->open() ? source->template store<target_type>() : nullptr;
@@ -411,7 +410,7 @@ private:
                          "owner through a repository");
     }
     if (source->id() == origin_) detail::recent_store<target_type>::remember(origin_, source, store.get());
-    return {std::move(source), std::move(store)};
+    return {std::move(source), store.get()};
   }
 
   std::future<pointer> as_future(load_kind kind, const filter* f) const {
@@ -492,17 +491,20 @@ private:
         const detail::no_wait_scope waiting_allowed(false);
         finish(nullptr, std::move(target));
       };
-      if (!to.source->run_here(detail::task_ref(task))) to.source->run(std::move(task));
+      if (to.source->run_here(detail::task_ref(task))) return;
+      // On a worker, the task keeps the datasource (and so the store it reads) alive itself.
+      auto* runner = to.source.get();
+      runner->run([task = std::move(task), alive = std::move(to.source)] { task(); });
     };
     if (kind == load_kind::filtered) {
       filter narrowed = *f;
       narrowed.where(std::string(property_name<target_type, referenced>), *key_).limit(1);
-      run([store = std::move(to.store), narrowed = std::move(narrowed)]() -> pointer {
+      run([store = to.store, narrowed = std::move(narrowed)]() -> pointer {
         auto rows = store->find(narrowed);
         return rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front()));
       });
     } else {
-      run([store = std::move(to.store), key = detail::to_value(*key_)] { return store->lookup(referenced, key); });
+      run([store = to.store, key = detail::to_value(*key_)] { return store->lookup(referenced, key); });
     }
   }
 

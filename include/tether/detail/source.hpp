@@ -154,16 +154,15 @@ template <class M>
 class recent_store {
 public:
   struct found {
-    std::shared_ptr<detail::source> owner;
-    std::shared_ptr<model_store<M>> store;
+    std::shared_ptr<detail::source> owner;  ///< keeps the store alive
+    model_store<M>* store;
   };
 
   static std::optional<found> find(source_id id) {
     if (id == 0 || last_.id != id) return std::nullopt;
     auto owner = last_.owner.lock();
     if (owner == nullptr || !owner->open()) return std::nullopt;
-    std::shared_ptr<model_store<M>> shared_store(owner, last_.store);
-    return found{std::move(owner), std::move(shared_store)};
+    return found{std::move(owner), last_.store};
   }
 
   static void remember(source_id id, const std::shared_ptr<detail::source>& s, model_store<M>* store) {
