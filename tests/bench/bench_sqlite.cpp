@@ -3,7 +3,9 @@
 //   include:   100,000 orders with their 1,000 customers: the orders by id, their distinct customer keys in
 //              IN (...) lists as long as SQLite allows, each order linked to a shared customer object;
 //   get:       10,000 lookups of customers not cached yet, each answered as a shared customer object;
-//   bulk:      100,000 orders created in one transaction, each learning its generated id.
+//   bulk:      100,000 orders created in one transaction, each learning its generated id;
+//   threading: the same 10,000 lookups from two threads, which tells the two threading models apart: one
+//              connection the threads take turns on (tether's), against a connection for each thread.
 // Statements are prepared once on both sides (tether caches them; the hand-written code keeps them).
 
 #include <benchmark/benchmark.h>
@@ -16,9 +18,11 @@
 #include <filesystem>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -285,6 +289,77 @@ void bulk_create_raw_sqlite3(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * order_count);
 }
 
+// --- threading model -------------------------------------------------------------------------------------------
+
+constexpr int thread_count = 2;
+
+/// Runs `work(n)` on thread_count threads at once, n = 0..thread_count-1, and waits for them.
+template <class Work>
+void on_threads(Work work) {
+  std::vector<std::thread> threads;
+  for (int n = 0; n < thread_count; ++n) threads.emplace_back(work, n);
+  for (auto& t : threads) t.join();
+}
+
+void threads_get_tether(benchmark::State& state) {
+  for (auto _ : state) {
+    state.PauseTiming();
+    auto orders = uncached_orders();
+    state.ResumeTiming();
+    on_threads([&](int n) {
+      for (int k = n; k < lookup_count; k += thread_count) benchmark::DoNotOptimize(orders[k].customer.get().get());
+    });
+  }
+  state.SetItemsProcessed(state.iterations() * lookup_count);
+}
+
+/// One connection, one prepared statement, the threads taking turns (tether's model, by hand).
+void threads_one_connection_raw_sqlite3(benchmark::State& state) {
+  raw_connection c(shop::instance().file.path());
+  sqlite3_stmt* by_id = c.prepare(R"(SELECT "id", "name" FROM "Customer" WHERE "id" = ? LIMIT 1)");
+  std::mutex turn;
+  for (auto _ : state) {
+    on_threads([&](int n) {
+      for (int k = n; k < lookup_count; k += thread_count) {
+        std::shared_ptr<Customer> customer;
+        {
+          std::lock_guard lock(turn);
+          sqlite3_bind_int64(by_id, 1, 1 + k % customer_count);
+          if (sqlite3_step(by_id) == SQLITE_ROW) customer = std::make_shared<Customer>(read_customer(by_id));
+          sqlite3_reset(by_id);
+        }
+        benchmark::DoNotOptimize(customer);
+      }
+    });
+  }
+  sqlite3_finalize(by_id);
+  state.SetItemsProcessed(state.iterations() * lookup_count);
+}
+
+/// A connection and a prepared statement for each thread, reading in parallel (WAL allows it).
+void threads_connection_each_raw_sqlite3(benchmark::State& state) {
+  std::vector<std::unique_ptr<raw_connection>> connections;
+  std::vector<sqlite3_stmt*> statements;
+  for (int n = 0; n < thread_count; ++n) {
+    connections.push_back(std::make_unique<raw_connection>(shop::instance().file.path()));
+    statements.push_back(connections.back()->prepare(R"(SELECT "id", "name" FROM "Customer" WHERE "id" = ? LIMIT 1)"));
+  }
+  for (auto _ : state) {
+    on_threads([&](int n) {
+      sqlite3_stmt* by_id = statements[static_cast<std::size_t>(n)];
+      for (int k = n; k < lookup_count; k += thread_count) {
+        std::shared_ptr<Customer> customer;
+        sqlite3_bind_int64(by_id, 1, 1 + k % customer_count);
+        if (sqlite3_step(by_id) == SQLITE_ROW) customer = std::make_shared<Customer>(read_customer(by_id));
+        sqlite3_reset(by_id);
+        benchmark::DoNotOptimize(customer);
+      }
+    });
+  }
+  for (auto* s : statements) sqlite3_finalize(s);
+  state.SetItemsProcessed(state.iterations() * lookup_count);
+}
+
 }  // namespace
 
 BENCHMARK(include_tether)->Unit(benchmark::kMillisecond);
@@ -293,6 +368,9 @@ BENCHMARK(get_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(get_raw_sqlite3)->Unit(benchmark::kMillisecond);
 BENCHMARK(bulk_create_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(bulk_create_raw_sqlite3)->Unit(benchmark::kMillisecond);
+BENCHMARK(threads_get_tether)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(threads_one_connection_raw_sqlite3)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(threads_connection_each_raw_sqlite3)->Unit(benchmark::kMillisecond)->UseRealTime();
 
 // As in bench_include.cpp: keep freed memory in the process so large vectors cost the same every iteration.
 int main(int argc, char** argv) {
