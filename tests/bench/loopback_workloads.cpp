@@ -30,6 +30,7 @@
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
 #ifdef TETHER_COMPARE_POSTGRES
+#include <semantic/connectors/postgres.hpp>
 #include <tether/postgres.hpp>
 #endif
 
@@ -69,8 +70,12 @@ void expect(bool condition, const std::string& what) {
   if (!condition) throw std::runtime_error("loopback_workloads: wrong result: " + what);
 }
 
+/// What follows the seed on a server: fresh statistics, so neither side's lookups meet autovacuum working on it.
+using after_seed = void (*)(const std::string& conninfo);
+
 template <class Connector>
-nlohmann::json run(Connector connector, std::string_view name) {
+nlohmann::json run(Connector connector, std::string_view name, after_seed settle = nullptr,
+                   const std::string& conninfo = {}) {
   const std::size_t orders_wanted = order_count();
   const std::size_t with_customer = orders_wanted - (orders_wanted + 99) / 100;
   tether::datasource db{std::move(connector)};
@@ -93,6 +98,7 @@ nlohmann::json run(Connector connector, std::string_view name) {
   });
   expect(customers.front().id == 1 && seed.back().id == static_cast<std::int64_t>(orders_wanted), "seed");
   seed = std::vector<Order>{};  // not `= {}`, which keeps the capacity
+  if (settle != nullptr) settle(conninfo);
 
   std::vector<Order> orders;
   workloads["find"] = timed([&] { orders = order_repository.find(); });
@@ -170,7 +176,8 @@ int main(int argc, char** argv) try {
   }
 #ifdef TETHER_COMPARE_POSTGRES
   if (connector == "postgres" && argc == 3) {
-    std::cout << run(tether::postgres{argv[2]}, connector) << '\n';
+    const auto vacuum = [](const std::string& server) { tether_test::postgres_execute(server, "VACUUM ANALYZE"); };
+    std::cout << run(tether::postgres{argv[2]}, connector, vacuum, argv[2]) << '\n';
     return 0;
   }
 #endif
