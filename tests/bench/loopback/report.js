@@ -14,12 +14,12 @@ const connectors = ['memory', 'postgres'];
 const workloads = [
   ['seed', 'seed: bulk create 1,000 customers and N orders'],
   ['find', 'find all orders'],
-  ['get_serial', 'uncached get() of every order, awaited one by one'],
-  ['get_parallel', 'uncached get() of every order, all at once'],
-  ['cached', 'cached synchronous order.customer() of every order'],
-  ['include', 'find all orders with include customer'],
-  ['set', 'set order.customer(c) on every order'],
-  ['refresh', 'get(refresh) of 10% of the orders, one by one'],
+  ['get_serial', 'uncached `get()` of every order, awaited one by one'],
+  ['get_parallel', 'uncached `get()` of every order, all at once'],
+  ['cached', 'cached synchronous `order.customer()` of every order'],
+  ['include', 'find all orders with `include: customer`'],
+  ['set', 'set `order.customer(c)` on every order'],
+  ['refresh', '`get(refresh)` of 10% of the orders, one by one'],
 ];
 
 function read(dir, side, connector) {
