@@ -522,8 +522,8 @@ private:
         if (i > 0) sql += ", ";
         if constexpr (i == id_index<M> && detail::integer_value<id_type<M>>)
           sql += "COALESCE($" + std::to_string(++n) + ", " + next_id + ")";
-        else
-          sql += "$" + std::to_string(++n);
+        else  // appended in two steps: g++ 12 -O2 warns falsely (-Wrestrict) on "$" + std::to_string(...)
+          (sql += '$') += std::to_string(++n);
       });
       sql += ')';
     }
