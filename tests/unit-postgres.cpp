@@ -528,6 +528,27 @@ TEST_CASE("postgres: a bulk create is one statement, and a refused one names the
   CHECK(orders.find_by_id(good[497].id)->description == "o497");
 }
 
+TEST_CASE("postgres: a bulk create leaves the id column out when every id is generated, and mixes given and generated ids in row order") {
+  tether::datasource db{tether_test::make_connector()};
+  db.automigrate<Customer>();
+  auto customers = db.repository<Customer>();
+  query_log log;
+  log.listen(db);
+  std::vector<Customer> generated{Customer{0, "a", std::nullopt}, Customer{0, "b", std::nullopt}};
+  customers.create(generated);
+  CHECK(log.count(R"(Customer create INSERT INTO "Customer" ("name", "email") VALUES ($1, $2), ($3, $4) RETURNING "id")") == 1);
+  CHECK(ids_of(generated) == ids{1, 2});
+
+  std::vector<Customer> mixed{Customer{0, "c", std::nullopt}, Customer{10, "ten", std::nullopt},
+                              Customer{0, "d", std::nullopt}};
+  customers.create(mixed);
+  CHECK(log.count(R"(Customer create INSERT INTO "Customer" ("id", "name", "email") VALUES (COALESCE($1, )") == 1);
+  CHECK(ids_of(mixed) == ids{3, 10, 4});
+  CHECK(created(customers, Customer{0, "e", std::nullopt}).id == 11);
+  CHECK(ids_of(customers.find()) == ids{1, 2, 3, 4, 10, 11});
+  CHECK(customers.find_by_id(4)->name == "d");
+}
+
 TEST_CASE("postgres: a bulk create beyond the 65535 parameters of one statement is split, still all or nothing") {
   tether::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Order>();
