@@ -64,6 +64,23 @@ TEST_CASE("automigrate drops existing rows, and autoupdate keeps them") {
   CHECK(customers.count() == 0);
 }
 
+TEST_CASE("automigrate refuses to drop a table whose rows others reference, and changes nothing") {
+  tether_test::datasource db{tether_test::make_connector()};
+  db.automigrate<Customer, Order>();
+  Customer ann{0, "Ann"};
+  db.repository<Customer>().create(ann);
+  Order o{};
+  o.customer = ann.id;
+  db.repository<Order>().create(o);
+  CHECK_THROWS_AS(db.automigrate<Customer>(), tether::constraint_error);
+  CHECK_THROWS_WITH(db.automigrate<Customer>(), Catch::Contains("Customer") && Catch::Contains("Order"));
+  CHECK(db.repository<Customer>().count() == 1);
+  CHECK(db.repository<Order>().count() == 1);
+  Order dangling{};
+  dangling.customer = ann.id + 1;
+  CHECK_THROWS_AS(db.repository<Order>().create(dangling), tether::constraint_error);
+}
+
 TEST_CASE("find returns rows by id ascending, and find_one and find_by_id return optionals") {
   tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer>();

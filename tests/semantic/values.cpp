@@ -153,6 +153,7 @@ TEST_CASE("every property type round-trips exactly, hostile strings and JSON inc
   CHECK(r.maybe_data->is_null());
   const auto& e = rows[1];
   CHECK(e.text.empty());
+  CHECK(e.at == tether::time_point{});
   CHECK(e.data.is_null());
   CHECK_FALSE(e.maybe_int.has_value());
   CHECK_FALSE(e.maybe_text.has_value());
@@ -239,7 +240,7 @@ TEST_CASE("like is case-sensitive and byte-wise, with % and _ as wildcards and b
   tether_test::datasource db{tether_test::make_connector()};
   db.automigrate<Customer>();
   auto customers = db.repository<Customer>();
-  for (const char* name : {"100%", "1000", "a_b", "axb", "Abc", "abc", "é"})
+  for (const char* name : {"100%", "1000", "a_b", "axb", "Abc", "abc", "é", "back\\slash", "end\\"})
     (void)created(customers, Customer{0, name, {}});
   auto like = [&](const char* pattern) {
     return ids_of(customers.find(tether::filter{}.where("name", tether::like(pattern))));
@@ -251,6 +252,9 @@ TEST_CASE("like is case-sensitive and byte-wise, with % and _ as wildcards and b
   CHECK(like("abc") == ids{6});
   CHECK(like("A%") == ids{5});
   CHECK(like("__") == ids{7});  // "é" is two bytes
+  CHECK(like("back\\\\slash") == ids{8});
+  CHECK(like("%\\\\%") == ids{8, 9});
+  CHECK(like("end\\") == ids{9});  // a lone trailing backslash is literal
 }
 
 TEST_CASE("times compare and sort as times, before 1970 too") {
@@ -265,6 +269,9 @@ TEST_CASE("times compare and sort as times, before 1970 too") {
   CHECK(ids_of(samples.find(tether::filter{}.order("at"))) == ids{2, 3, 1});
   CHECK(ids_of(samples.find(tether::filter{}.where("at", tether::gt(at_ns(1'000'000'000))))) == ids{1, 3});
   CHECK(ids_of(samples.find(tether::filter{}.where("at", at_ns(-5'000'000'000LL)))) == ids{2});
+  CHECK(ids_of(samples.find(tether::filter{}.where(
+            "at", tether::inq(std::vector<tether::time_point>{at_ns(-5'000'000'000LL), at_ns(3'000'000'000LL)})))) ==
+        ids{1, 2});
 }
 
 TEST_CASE("a generated id is never handed out twice, even after the highest row is removed") {

@@ -5,6 +5,7 @@
 /// One session with the server (RAII over PGconn*), configured as tether needs it, and the statements it has
 /// prepared. A connection is used by one thread at a time: the pool hands it out.
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -97,6 +98,22 @@ public:
     postgres_result r(PQexecPrepared(conn_, found->second.c_str(), params.size(), params.values(), params.lengths(),
                                      params.formats(), 1));
     if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+    return r;
+  }
+
+  /// Runs `sql`, a `COPY ... FROM STDIN`, sending `data` as its rows.
+  postgres_result copy_in(const std::string& sql, std::string_view data, std::string_view what) {
+    postgres_result started(PQexec(conn_, sql.c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_IN) throw_postgres_error(conn_, started.get(), where_, what);
+    constexpr std::size_t piece = std::size_t{1} << 20;
+    bool sent = true;
+    for (std::size_t at = 0; sent && at < data.size(); at += piece)
+      sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(std::min(piece, data.size() - at))) == 1;
+    sent = PQputCopyEnd(conn_, sent ? nullptr : "tether: sending the rows failed") == 1 && sent;
+    // The COPY's outcome, then the end of its results.
+    postgres_result r(PQgetResult(conn_));
+    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
+    if (!sent || !r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
     return r;
   }
 

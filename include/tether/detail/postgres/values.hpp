@@ -166,6 +166,22 @@ void add_property(postgres_params& params, const T& v) {
   }
 }
 
+/// Appends a property value (plain or optional) as one field of a binary COPY row: its length, then its binary
+/// form; -1 for null.
+template <class T>
+void append_copy_field(std::string& out, const T& v) {
+  if constexpr (is_optional<T>::value) {
+    if (v) append_copy_field(out, *v);
+    else append_big_endian(out, 0xffffffffu, 4);
+  } else {
+    const std::size_t length_at = out.size();
+    out.append(4, '\0');
+    append_binary(out, v);
+    const auto length = static_cast<std::uint32_t>(out.size() - length_at - 4);
+    for (int b = 0; b < 4; ++b) out[length_at + b] = static_cast<char>((length >> (24 - 8 * b)) & 0xff);
+  }
+}
+
 /// Adds a filter operand (already of the property's kind) as the next parameter.
 inline void add_operand(postgres_params& params, const value& v, value_kind kind) {
   std::visit(
