@@ -8,11 +8,11 @@
 /// or rollback, so other threads wait for it. A relation load (`get()`) runs on the caller's thread when the
 /// connection is free, since an indexed read costs microseconds, less than handing it to a worker; when another
 /// thread holds the connection the load goes to the datasource's worker pool, so `get()` never waits for other
-/// threads' work. (A connection per thread was measured and not kept: bench_sqlite's threading benchmarks read
-/// as fast from two threads taking turns on one connection as from a connection each, 27.7 against 27.8 ms
-/// for 10,000 lookups on two cores, and tether with a reader connection per thread took 41.7 ms against 29.5
-/// with the one connection. SQLite serialises writers anyway, and each connection pays for its own page cache
-/// and statements.)
+/// threads' work. (A connection per thread was measured and not kept: in bench_sqlite's threading benchmarks,
+/// 10,000 lookups from two threads on two cores, hand-written code taking turns on one connection and with a
+/// connection each stayed within each other's spread across runs (23.7-30.3 ms against 22.4-27.8 ms), and
+/// tether with a reader connection per thread took 41.7 ms against 29.5 ms with the one connection. SQLite
+/// serialises writers anyway, and each connection pays for its own page cache and statements.)
 ///
 /// Rows are bound from and read into the structs directly (detail/sqlite/values.hpp gives the stored forms);
 /// statements are prepared once per model and shape; every write runs in a transaction (a savepoint inside the
