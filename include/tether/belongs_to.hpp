@@ -399,7 +399,8 @@ private:
 
   route resolve(std::string_view action) const {
     static_assert(check_in_model<void>());
-    if (auto recent = detail::recent_store<target_type>::find(origin_)) return {std::move(recent->owner), recent->store};
+    if (auto recent = detail::recent_store<target_type>::find(origin_))
+      return {std::move(recent->owner), recent->store};
     std::shared_ptr<detail::source> source = detail::source_registry::find(origin_);
     if (source == nullptr || !source->open()) source = detail::attachment<target_type>::get();
     auto store = source != nullptr && source->open() ? source->template store<target_type>() : nullptr;
