@@ -13,10 +13,8 @@
 #include <future>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <utility>
 #include <variant>
-#include <vector>
 
 #include <boost/container/small_vector.hpp>
 #include <boost/smart_ptr/intrusive_ptr.hpp>
