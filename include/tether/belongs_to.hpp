@@ -21,12 +21,14 @@
 #include <utility>
 
 #include <tether/detail/link_state.hpp>
+#include <tether/detail/relation_load.hpp>
 #include <tether/detail/relation_options.hpp>
 #include <tether/detail/source.hpp>
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
 #include <tether/fwd.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether {
@@ -106,6 +108,9 @@ struct relation_types<Target, Options, false, false> {
 };
 
 struct relation_access;
+
+template <class Relation>
+struct erased_relation;
 
 }  // namespace detail
 
@@ -188,7 +193,7 @@ public:
 
   belongs_to& operator=(belongs_to&& other) noexcept {
     if (this != &other) {
-      release_state();
+      detail::release_state(state_);
       key_ = std::exchange(other.key_, std::nullopt);
       cached_ = std::move(other.cached_);
       cached_loaded_ = std::exchange(other.cached_loaded_, false);
@@ -198,7 +203,7 @@ public:
     return *this;
   }
 
-  ~belongs_to() { release_state(); }
+  ~belongs_to() { detail::release_state(state_); }
 
   /// @brief Sets the key: `order.customer = 5;`, `= "ops@example.com"`, `= std::nullopt`. A different key drops
   /// the cache. Narrowing conversions are refused.
@@ -227,23 +232,23 @@ public:
   [[nodiscard]] bool loaded() const { return current_answer().first; }
 
   /// @brief The target: a ready future from a valid cache, otherwise a load through the datasource.
-  [[nodiscard]] std::future<pointer> get() const { return as_future(load_kind::cached, nullptr); }
+  [[nodiscard]] std::future<pointer> get() const { return as_future(detail::load_kind::cached, nullptr); }
   /// @brief Loads again whatever is cached.
-  [[nodiscard]] std::future<pointer> get(refresh_t) const { return as_future(load_kind::refresh, nullptr); }
+  [[nodiscard]] std::future<pointer> get(refresh_t) const { return as_future(detail::load_kind::refresh, nullptr); }
   /// @brief Always loads, with the filter; the result replaces the cache only when it narrows nothing.
-  [[nodiscard]] std::future<pointer> get(const filter& f) const { return as_future(load_kind::filtered, &f); }
+  [[nodiscard]] std::future<pointer> get(const filter& f) const { return as_future(detail::load_kind::filtered, &f); }
 
   /// @brief The load of get(), answered through `callback(std::exception_ptr, pointer)`, exactly once.
   template <class F>
     requires std::invocable<F&, std::exception_ptr, pointer>
   void operator()(F&& callback) const {
-    start_load(load_kind::cached, nullptr, as_waiter(std::forward<F>(callback)));
+    start_load(detail::load_kind::cached, nullptr, as_waiter(std::forward<F>(callback)));
   }
   /// @brief The load of get(filter), answered through the callback.
   template <class F>
     requires std::invocable<F&, std::exception_ptr, pointer>
   void operator()(const filter& f, F&& callback) const {
-    start_load(load_kind::filtered, &f, as_waiter(std::forward<F>(callback)));
+    start_load(detail::load_kind::filtered, &f, as_waiter(std::forward<F>(callback)));
   }
 
   /// @brief Links to `target` (copied): key and cache. No I/O. Throws when the target has no key yet.
@@ -260,7 +265,7 @@ public:
   pointer create(target_type target) {
     const auto to = resolve("create");
     try {
-      to.store->create(std::span<target_type>(&target, 1));
+      to->create(target_model(), row_span(std::span<target_type>(&target, 1)));
     } catch (...) {
       detail::rethrow_with_context("tether: belongs_to create of " + std::string(model_name<target_type>) + ": ");
     }
@@ -283,7 +288,7 @@ public:
     }
     const auto to = resolve("update");
     try {
-      to.store->update(target);
+      to->update(target_model(), &target);
     } catch (...) {
       detail::rethrow_with_context("tether: belongs_to update of " + describe_link() + ": ");
     }
@@ -300,9 +305,7 @@ public:
 
 private:
   friend struct detail::relation_access;
-  using state_type = detail::link_state<target_type>;
-
-  enum class load_kind { cached, refresh, filtered };
+  friend struct detail::erased_relation<belongs_to>;
 
   static std::optional<key_type> target_key(const target_type& target) {
     const auto& referenced = get_property<referenced_property()>(target);
@@ -315,15 +318,14 @@ private:
     }
   }
 
+  static const model_info& target_model() { return model_info_of<target_type>(); }
+  static detail::relation_target_ref target_ref() { return {target_model(), referenced_property()}; }
+
   static std::string referenced_name() {
     return std::string(property_name<target_type, referenced_property()>);
   }
 
-  [[nodiscard]] std::string describe_link() const { return describe_link(key_); }
-  static std::string describe_link(const std::optional<key_type>& key) {
-    return std::string(model_name<target_type>) + " " + referenced_name() + " " +
-           detail::describe(detail::to_value(key));
-  }
+  [[nodiscard]] std::string describe_link() const { return detail::describe_link(target_ref(), detail::to_value(key_)); }
 
   void link(pointer target) {
     static_assert(check_in_model<void>());
@@ -341,177 +343,59 @@ private:
   // load decides is kept in the shared state, which other threads may be writing; once it holds an answer,
   // that answer is the newer one and wins.
   [[nodiscard]] std::pair<bool, pointer> current_answer() const {
-    if (auto* state = state_.load(std::memory_order_acquire)) {
-      std::lock_guard lock(state->mutex);
-      if (state->loaded) return {true, state->target};
+    if (std::shared_ptr<void> answer; detail::state_answer(state_, answer)) {
+      auto* raw = static_cast<target_type*>(answer.get());
+      return {true, pointer(std::move(answer), raw)};
     }
     return {cached_loaded_, cached_};
   }
 
   /// Caches `target` as the answer for the current key, and lets loads in flight for it go.
   void remember(pointer target) noexcept {
-    release_state();
+    detail::release_state(state_);
     cached_ = std::move(target);
     cached_loaded_ = true;
   }
 
   /// Drops every answer: the key changed.
   void forget() noexcept {
-    release_state();
+    detail::release_state(state_);
     cached_.reset();
     cached_loaded_ = false;
   }
 
-  // Moving or changing a relation while another thread uses it is a data race by contract, so taking the state
-  // needs no read-modify-write; skipping it matters when a find copies and drops thousands of relations.
-  state_type* take_state() noexcept {
-    auto* state = state_.load(std::memory_order_acquire);
-    if (state != nullptr) state_.store(nullptr, std::memory_order_release);
-    return state;
-  }
+  detail::link_state* take_state() noexcept { return detail::take_state(state_); }
 
-  void release_state() noexcept {
-    if (auto* state = take_state()) {
-      {
-        std::lock_guard lock(state->mutex);
-        state->owner_alive = false;
-      }
-      intrusive_ptr_release(state);
-    }
-  }
-
-  // Const loads may race to create the state; the first one wins and the others use it.
-  state_type* ensure_state() const {
-    auto* state = state_.load(std::memory_order_acquire);
-    if (state != nullptr) return state;
-    auto* fresh = new state_type();
-    intrusive_ptr_add_ref(fresh);
-    if (state_.compare_exchange_strong(state, fresh, std::memory_order_acq_rel)) return fresh;
-    intrusive_ptr_release(fresh);
-    return state;
-  }
-
-  /// Where loads and writes go: the datasource the owner came from, else the one the target is attached to.
-  struct route {
-    std::shared_ptr<detail::source> source;     ///< keeps the datasource core, and so the store, alive
-    detail::model_store<target_type>* store = nullptr;
-  };
-
-  route resolve(std::string_view action) const {
+  /// Where writes through the relation go: the datasource the owner came from, else the one the target is
+  /// attached to.
+  std::shared_ptr<detail::source> resolve(std::string_view action) const {
     static_assert(check_in_model<void>());
-    if (auto recent = detail::recent_store<target_type>::find(origin_))
-      return {std::move(recent->owner), recent->store};
-    std::shared_ptr<detail::source> source = detail::source_registry::find(origin_);
-    if (source == nullptr || !source->open()) source = detail::attachment<target_type>::get();
-    auto store = source != nullptr && source->open() ? source->template store<target_type>() : nullptr;
-    if (store == nullptr) {
-      throw not_attached("tether: cannot " + std::string(action) + " " + describe_link() + ": " +
-                         std::string(model_name<target_type>) +
-                         " is not attached to a datasource; call automigrate or autoupdate with it, or load the "
-                         "owner through a repository");
-    }
-    if (source->id() == origin_) detail::recent_store<target_type>::remember(origin_, source, store.get());
-    return {std::move(source), store.get()};
+    return detail::route_or_throw(origin_, target_ref(), detail::to_value(key_), action);
   }
 
-  std::future<pointer> as_future(load_kind kind, const filter* f) const {
+  std::future<pointer> as_future(detail::load_kind kind, const filter* f) const {
     std::promise<pointer> promise;
     auto future = promise.get_future();
-    start_load(kind, f, waiter(std::in_place_index<0>, std::move(promise)));
+    start_load(kind, f, detail::load_waiter(std::move(promise)));
     return future;
   }
 
-  using waiter = detail::load_waiter<target_type>;
-
   template <class F>
-  static waiter as_waiter(F&& callback) {
-    return waiter(std::in_place_index<1>, detail::load_callback<target_type>(std::forward<F>(callback)));
+  static detail::load_waiter as_waiter(F&& callback) {
+    return detail::load_waiter(detail::load_callback<target_type>(std::forward<F>(callback)));
   }
 
-  void start_load(load_kind kind, const filter* f, waiter callback) const {
+  void start_load(detail::load_kind kind, const filter* f, detail::load_waiter waiter) const {
     static_assert(check_in_model<void>());
-    if (kind == load_kind::cached) {
-      if (auto [loaded, cached] = current_answer(); loaded)
-        return detail::deliver<target_type>(callback, nullptr, std::move(cached));
+    if (kind == detail::load_kind::cached) {
+      if (auto [loaded, cached] = current_answer(); loaded) return waiter.deliver(nullptr, cached);
     }
-    state_type* state = ensure_state();
-    typename state_type::load_id load = 0;
-    bool writes_cache = false;
-    {
-      std::lock_guard lock(state->mutex);
-      if (kind == load_kind::cached && state->loaded) {
-        auto cached = state->target;
-        return detail::deliver<target_type>(callback, nullptr, std::move(cached));
-      }
-      if (!key_ && kind != load_kind::filtered) {
-        // A null key answers null with no I/O, and that answer is cached like any other.
-        state->loaded = true;
-        state->target = nullptr;
-        return detail::deliver<target_type>(callback, nullptr, nullptr);
-      }
-      if (kind == load_kind::cached && state->pending != 0) {
-        // Share the load in flight; its starter launched it.
-        state->waiting.emplace_back(state->pending, std::move(callback));
-        return;
-      }
-      writes_cache = kind != load_kind::filtered || !f->narrows();
-      load = state->start(writes_cache);
-      if (kind != load_kind::filtered) state->pending = load;
-      state->waiting.emplace_back(load, std::move(callback));
-    }
-    launch(kind, f, load, writes_cache, boost::intrusive_ptr<state_type>(state));
-  }
-
-  void launch(load_kind kind, const filter* f, typename state_type::load_id load, bool writes_cache,
-              boost::intrusive_ptr<state_type> state) const {
-    auto finish = [load, writes_cache, state = std::move(state)](std::exception_ptr failure, pointer target) {
-      state->complete(load, writes_cache, std::move(failure), target);
-    };
-    if (!key_) return finish(nullptr, nullptr);  // a filtered load of a null key: nothing to look up
-    route to;
-    try {
-      to = resolve("load");
-    } catch (...) {
-      return finish(std::current_exception(), nullptr);
-    }
-    constexpr std::size_t referenced = referenced_property();
-    // The fetch runs where the datasource says (here, or a worker); the result or the failure always reaches
-    // `finish`, which fills the cache (if still wanted) and every waiter.
-    // The message context of a failure is built only when one happens.
-    auto run = [&](auto fetch) {
-      auto task = [fetch = std::move(fetch), finish = std::move(finish), key = key_] {
-        pointer target;
-        try {
-          target = fetch();
-        } catch (const would_wait&) {
-          throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
-        } catch (...) {
-          const detail::no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
-          return finish(detail::current_exception_with_context("tether: loading " + describe_link(key) + ": "), nullptr);
-        }
-        const detail::no_wait_scope waiting_allowed(false);
-        finish(nullptr, std::move(target));
-      };
-      if (to.source->run_here(detail::task_ref(task))) return;
-      // On a worker, the task keeps the datasource (and so the store it reads) alive itself.
-      auto* runner = to.source.get();
-      runner->run([task = std::move(task), alive = std::move(to.source)] { task(); });
-    };
-    if (kind == load_kind::filtered) {
-      filter narrowed = *f;
-      narrowed.where(std::string(property_name<target_type, referenced>), *key_).limit(1);
-      run([store = to.store, narrowed = std::move(narrowed)]() -> pointer {
-        auto rows = store->find(narrowed);
-        return rows.empty() ? nullptr : std::make_shared<target_type>(std::move(rows.front()));
-      });
-    } else {
-      run([store = to.store, key = detail::to_value(*key_)] { return store->lookup(referenced, key); });
-    }
+    detail::start_load(state_, detail::to_value(key_), origin_, target_ref(), kind, f, std::move(waiter));
   }
 
   std::optional<key_type> key_;
   pointer cached_;
-  mutable std::atomic<state_type*> state_{nullptr};
+  mutable std::atomic<detail::link_state*> state_{nullptr};
   detail::source_id origin_ = 0;  ///< the datasource the owner came from (0: none)
   bool cached_loaded_ = false;
 };
@@ -532,13 +416,58 @@ struct relation_access {
   }
 };
 
-/// Lets every relation member of `row` remember the datasource the row came from.
-template <class M>
-void adopt_origin(M& row, source_id origin) noexcept {
-  for_each_property<M>([&](auto i) {
-    if constexpr (is_foreign_key<M, i>) relation_access::set_origin(member_of<M, i>(row), origin);
-  });
-}
+/// A belongs_to member as code that does not know its type uses it: its key as a stored value (written through
+/// the relation's assignment, so a cache that no longer matches is dropped), and its cache and origin.
+template <class Target, class... Options>
+struct erased_relation<belongs_to<Target, Options...>> {
+  using relation = belongs_to<Target, Options...>;
+  using key = typename relation::key_type;
+  using stored = std::optional<key>;
+
+  static const relation& of(const void* member) noexcept { return *static_cast<const relation*>(member); }
+  static relation& of(void* member) noexcept { return *static_cast<relation*>(member); }
+
+  static bool has_value(const void* member) noexcept { return of(member).key().has_value(); }
+  static value get(const void* member) { return to_value(of(member).key()); }
+  static void set(void* member, value&& v) {
+    if (std::holds_alternative<std::nullptr_t>(v)) of(member) = std::nullopt;
+    else of(member) = stored(plain_from_value<key>(std::move(v)));
+  }
+  static const std::string* text(const void* member) noexcept {
+    if constexpr (std::is_same_v<key, std::string>) {
+      const auto& k = of(member).key();
+      return k ? &*k : nullptr;
+    } else {
+      return nullptr;
+    }
+  }
+  static const nlohmann::json* json(const void*) noexcept { return nullptr; }
+  static void set_json(void*, nlohmann::json&&) {}
+  static nlohmann::json to_json(const void* member) { return write_value(of(member).key()); }
+  static void from_json(void* member, const nlohmann::json& j, std::string_view model, std::string_view property) {
+    of(member) = read_value<stored>(j, model, property);
+  }
+
+  static void set_origin(void* member, source_id origin) noexcept { of(member).origin_ = origin; }
+  static void keep_key_only(void* member) noexcept {
+    auto& r = of(member);
+    stored k = std::move(r.key_);
+    r = relation{};
+    r.key_ = std::move(k);
+  }
+  static void cache(void* member, const std::shared_ptr<void>& target) noexcept {
+    of(member).remember(std::static_pointer_cast<typename relation::target_type>(target));
+  }
+  static bool cached(const void* member, std::shared_ptr<void>& target) {
+    auto [loaded, answer] = of(member).current_answer();
+    if (loaded) target = std::move(answer);
+    return loaded;
+  }
+
+  static constexpr value_ops key_ops{kind_of<stored>(), true, has_value, get, set, text, json, set_json, to_json,
+                                     from_json};
+  static constexpr relation_ops ops{set_origin, keep_key_only, cache, cached};
+};
 
 }  // namespace detail
 

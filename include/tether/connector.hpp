@@ -2,11 +2,12 @@
 #define TETHER_CONNECTOR_HPP
 
 /// @file
-/// The seam between the datasource and a store. A connector is a class with a handful of member templates, one
-/// per operation, each taking the model type. It reads and writes rows through `get_property`/`set_property`
-/// (model.hpp) and learns foreign keys through `tether::reference` (belongs_to.hpp): it never sees a relation,
-/// a cache or a filter string. Every name and value in a `tether::query` has been checked against the model
-/// before the connector is called.
+/// The seam between the datasource and a store. A connector is a class with one member function per operation,
+/// each given the model it works on as a `tether::model_info` (model_info.hpp): the table of its properties,
+/// where each lives in a row and how to read and write it, and its foreign keys. A connector reads and writes
+/// rows through that table and never sees a relation, a cache or a filter string; every name and value in a
+/// `tether::query` has been checked against the model before the connector is called. Since nothing in it
+/// depends on a model's C++ type, a connector is compiled once, whatever the number of models.
 
 #include <concepts>
 #include <cstddef>
@@ -22,6 +23,7 @@
 
 #include <tether/filter.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether {
@@ -79,60 +81,89 @@ private:
   std::shared_ptr<const hook> listener_;
 };
 
-namespace detail {
+/// @brief Rows of one model, one after the other (a `std::span<M>` without its type): what `insert` is given.
+class row_span {
+public:
+  row_span(void* first, std::size_t count, std::size_t stride) noexcept
+      : first_(static_cast<char*>(first)), count_(count), stride_(stride) {}
+  template <class M>
+  explicit row_span(std::span<M> rows) noexcept : row_span(rows.data(), rows.size(), sizeof(M)) {}
 
-/// The model a connector concept check is instantiated with.
-struct connector_archetype {
-  BOOST_HANA_DEFINE_STRUCT(connector_archetype, (std::int64_t, id), (std::string, name));
+  [[nodiscard]] std::size_t size() const noexcept { return count_; }
+  [[nodiscard]] bool empty() const noexcept { return count_ == 0; }
+  [[nodiscard]] void* operator[](std::size_t i) const noexcept { return first_ + i * stride_; }
+  [[nodiscard]] row_span subspan(std::size_t offset, std::size_t count) const noexcept {
+    return {first_ + offset * stride_, count, stride_};
+  }
+
+private:
+  char* first_;
+  std::size_t count_;
+  std::size_t stride_;
 };
 
-}  // namespace detail
+/// @brief Where `select` puts the rows it reads, in order: a repository's `std::vector<M>`, or the shared
+/// objects of a relation load. A pointer it returns is valid until the next call.
+class row_sink {
+public:
+  virtual ~row_sink() = default;
+  /// @brief A new value-initialised row at the end, for the connector to fill.
+  virtual void* append() = 0;
+  /// @brief A copy of `row` (a row of the same model) at the end.
+  virtual void* append_copy(const void* row) = 0;
+  /// @brief Room for `count` more rows.
+  virtual void reserve(std::size_t count) = 0;
+};
 
-/// @brief What a store must offer the datasource. Each operation is a member template over the model type `M`
-/// (always a model with an id), and reports each round trip to the observer it is given.
+/// @brief What a store must offer the datasource. Each operation is given the model it works on (`m`, always a
+/// model with an id) and reports each round trip to the observer it is given.
 ///
 /// - `c.parameter_limit()`: the most values one statement may bind, asked at run time (a SQLite build sets its
 ///   own limit); include splits its key lists by it.
-/// - `c.ensure_table<M>(log)`: create M's table if missing, add missing columns; keep data (autoupdate).
-/// - `c.drop_table<M>(log)`: remove M's table and its rows (automigrate drops, then ensures).
-/// - `c.insert<M>(rows, log)`: store the rows, all or none; write generated integer ids back into rows whose
+/// - `c.ensure_table(m, log)`: create m's table if missing, add missing columns; keep data (autoupdate).
+/// - `c.drop_table(m, log)`: remove m's table and its rows (automigrate drops, then ensures).
+/// - `c.insert(m, rows, log)`: store the rows, all or none; write generated integer ids back into rows whose
 ///   id is value-initialised. Throws `constraint_error` for a foreign key matching no target or a duplicate id.
-/// - `c.select<M>(query, log)`: the matching rows, sorted, paged, with unselected properties value-initialised.
-/// - `c.update<M>(row, log)`: replace the row with row's id; false when there is none. Integrity as for insert,
-///   and a referenced property may not change while rows reference it.
-/// - `c.remove<M>(id, log)`: remove the row, applying each referencing relation's delete_action (restrict
-///   refuses the whole removal, cascade removes, set_null clears keys); false when there is none.
-/// - `c.count<M>(query, log)`: how many rows match `query.where`.
+/// - `c.select(m, query, out, log)`: append the matching rows to `out`, sorted, paged, with unselected
+///   properties value-initialised.
+/// - `c.update(m, row, log)`: replace the row with row's id; false when there is none. Integrity as for
+///   insert, and a referenced property may not change while rows reference it.
+/// - `c.remove(m, id, log)`: remove the row whose id is `id` (an `std::int64_t` or `std::string` value),
+///   applying each referencing relation's delete_action (restrict refuses the whole removal, cascade removes,
+///   set_null clears keys); false when there is none.
+/// - `c.count(m, query, log)`: how many rows match `query.where`.
 /// - `c.begin(log)`, `c.commit(log)`, `c.rollback(log)`: a transaction on the calling thread; every operation
 ///   that thread makes in between is part of it.
 /// - optional, `c.worker_count()`: how many relation loads the datasource should run at once (a connector with
 ///   a pool of N connections says N); the datasource runs at least max(2, hardware threads).
-/// - optional, `c.lookup<M>(property, key, log)`: the first row whose property equals `key` (by id when the
-///   property is the id, else the first by id), as a `std::shared_ptr<M>`, null when none; what a relation's
-///   load asks. Without it the datasource asks `select` with a one-value `eq` predicate and a limit of 1.
+/// - optional, `c.lookup(m, property, key, log)`: the first row whose property equals `key` (by id when the
+///   property is the id, else the first by id), made with `m.row().make_shared()`, null when none; what a
+///   relation's load asks. Without it the datasource asks `select` with a one-value `eq` predicate and a limit
+///   of 1.
 template <class C>
 concept connector =
     std::move_constructible<C> &&
-    requires(C& c, const C& cc, detail::connector_archetype& row, std::span<detail::connector_archetype> rows, const query& q,
-             const query_observer& log, const std::int64_t& id) {
+    requires(C& c, const C& cc, const model_info& m, row_span rows, row_sink& out, const void* row, const query& q,
+             const value& id, const query_observer& log) {
       { cc.parameter_limit() } -> std::convertible_to<std::size_t>;
-      c.template ensure_table<detail::connector_archetype>(log);
-      c.template drop_table<detail::connector_archetype>(log);
-      c.template insert<detail::connector_archetype>(rows, log);
-      { c.template select<detail::connector_archetype>(q, log) } -> std::same_as<std::vector<detail::connector_archetype>>;
-      { c.template update<detail::connector_archetype>(std::as_const(row), log) } -> std::same_as<bool>;
-      { c.template remove<detail::connector_archetype>(id, log) } -> std::same_as<bool>;
-      { c.template count<detail::connector_archetype>(q, log) } -> std::convertible_to<std::size_t>;
+      c.ensure_table(m, log);
+      c.drop_table(m, log);
+      c.insert(m, rows, log);
+      c.select(m, q, out, log);
+      { c.update(m, row, log) } -> std::same_as<bool>;
+      { c.remove(m, id, log) } -> std::same_as<bool>;
+      { c.count(m, q, log) } -> std::convertible_to<std::size_t>;
       c.begin(log);
       c.commit(log);
       c.rollback(log);
     };
 
 /// @brief A connector that answers a relation's load of one row directly (see `lookup` in `connector`).
-template <class C, class M>
-concept lookup_connector = requires(C& c, std::size_t property, const value& key, const query_observer& log) {
-  { c.template lookup<M>(property, key, log) } -> std::same_as<std::shared_ptr<M>>;
-};
+template <class C>
+concept lookup_connector =
+    requires(C& c, const model_info& m, std::size_t property, const value& key, const query_observer& log) {
+      { c.lookup(m, property, key, log) } -> std::same_as<std::shared_ptr<void>>;
+    };
 
 /// @brief A connector whose operations are quick and never wait on I/O (memory): relation loads run on the
 /// calling thread instead of a worker.

@@ -20,7 +20,8 @@
 #include <tether/connector.hpp>
 #include <tether/detail/memory/database.hpp>
 #include <tether/detail/memory/render.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
+#include <tether/value.hpp>
 
 namespace tether {
 
@@ -40,47 +41,43 @@ public:
   explicit memory(std::filesystem::path file) : db_(std::make_unique<detail::memory_database>(std::move(file))) {}
   explicit memory(const char* file) : memory(std::filesystem::path(file)) {}
 
-  template <model M>
-  void ensure_table(const query_observer& log) {
-    log(model_name<M>, "migrate", [] { return "ensure " + std::string(model_name<M>); });
-    db_->atomically([&] { db_->open_table<M>(); });
+  void ensure_table(const model_info& m, const query_observer& log) {
+    log(m.name(), "migrate", [&] { return "ensure " + std::string(m.name()); });
+    db_->atomically([&] { db_->open_table(m); });
   }
 
-  template <model M>
-  void drop_table(const query_observer& log) {
-    log(model_name<M>, "migrate", [] { return "drop " + std::string(model_name<M>); });
-    db_->atomically([&] { db_->drop_table<M>(); });
+  void drop_table(const model_info& m, const query_observer& log) {
+    log(m.name(), "migrate", [&] { return "drop " + std::string(m.name()); });
+    db_->atomically([&] { db_->drop_table(m); });
   }
 
-  template <model M>
-  void insert(std::span<M> rows, const query_observer& log) {
-    log(model_name<M>, "create", [&] { return detail::render_rows(rows); });
-    auto ids = db_->atomically([&] { return db_->insert(std::span<const M>(rows)); });
-    for (std::size_t i = 0; i < rows.size(); ++i) set_property<id_index<M>>(rows[i], std::move(ids[i]));
+  void insert(const model_info& m, row_span rows, const query_observer& log) {
+    log(m.name(), "create", [&] { return detail::render_rows(m, rows); });
+    auto ids = db_->atomically([&] { return db_->insert(m, rows); });
+    for (std::size_t i = 0; i < rows.size(); ++i) m.set(rows[i], m.id_index(), detail::key_value(ids[i]));
   }
 
-  template <model M>
-  std::vector<M> select(const query& q, const query_observer& log) {
-    log(model_name<M>, "find", [&] { return detail::render_query<M>(q); });
-    return db_->atomically([&] { return db_->select<M>(q); });
+  void select(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
+    log(m.name(), "find", [&] { return detail::render_query(m, q); });
+    db_->atomically([&] { db_->select(m, q, out); });
   }
 
-  template <model M>
-  bool update(const M& row, const query_observer& log) {
-    log(model_name<M>, "update", [&] { return detail::render_rows(std::span<const M>(&row, 1)); });
-    return db_->atomically([&] { return db_->update(row); });
+  bool update(const model_info& m, const void* row, const query_observer& log) {
+    log(m.name(), "update", [&] { return detail::render_row(m, row); });
+    return db_->atomically([&] { return db_->update(m, row); });
   }
 
-  template <model M>
-  bool remove(const id_type<M>& id, const query_observer& log) {
-    log(model_name<M>, "delete", [&] { return "{\"id\":" + detail::describe(detail::to_value(id)) + "}"; });
-    return db_->atomically([&] { return db_->remove<M>(id); });
+  bool remove(const model_info& m, const value& id, const query_observer& log) {
+    log(m.name(), "delete", [&] { return "{\"id\":" + detail::describe(id) + "}"; });
+    const detail::memory_key key = std::holds_alternative<std::string>(id)
+                                       ? detail::memory_key(std::get<std::string>(id))
+                                       : detail::memory_key(std::get<std::int64_t>(id));
+    return db_->atomically([&] { return db_->remove(m, key); });
   }
 
-  template <model M>
-  std::size_t count(const query& q, const query_observer& log) {
-    log(model_name<M>, "count", [&] { return detail::render_query<M>(q); });
-    return db_->atomically([&] { return db_->count<M>(q); });
+  std::size_t count(const model_info& m, const query& q, const query_observer& log) {
+    log(m.name(), "count", [&] { return detail::render_query(m, q); });
+    return db_->atomically([&] { return db_->count(m, q); });
   }
 
   void begin(const query_observer& log) {
@@ -99,6 +96,9 @@ public:
 private:
   std::unique_ptr<detail::memory_database> db_;
 };
+
+static_assert(connector<memory>);
+static_assert(inline_connector<memory>);
 
 }  // namespace tether
 

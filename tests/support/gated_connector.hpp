@@ -60,23 +60,25 @@ public:
 
   explicit gated_connector(std::shared_ptr<gate> g) : gate_(std::move(g)) {}
 
-  template <tether::model M>
-  void ensure_table(const tether::query_observer& log) { inner_.ensure_table<M>(log); }
-  template <tether::model M>
-  void drop_table(const tether::query_observer& log) { inner_.drop_table<M>(log); }
-  template <tether::model M>
-  void insert(std::span<M> rows, const tether::query_observer& log) { inner_.insert(rows, log); }
-  template <tether::model M>
-  std::vector<M> select(const tether::query& q, const tether::query_observer& log) {
-    gate_->pass();
-    return inner_.select<M>(q, log);
+  void ensure_table(const tether::model_info& m, const tether::query_observer& log) { inner_.ensure_table(m, log); }
+  void drop_table(const tether::model_info& m, const tether::query_observer& log) { inner_.drop_table(m, log); }
+  void insert(const tether::model_info& m, tether::row_span rows, const tether::query_observer& log) {
+    inner_.insert(m, rows, log);
   }
-  template <tether::model M>
-  bool update(const M& row, const tether::query_observer& log) { return inner_.update(row, log); }
-  template <tether::model M>
-  bool remove(const tether::id_type<M>& id, const tether::query_observer& log) { return inner_.remove<M>(id, log); }
-  template <tether::model M>
-  std::size_t count(const tether::query& q, const tether::query_observer& log) { return inner_.count<M>(q, log); }
+  void select(const tether::model_info& m, const tether::query& q, tether::row_sink& out,
+              const tether::query_observer& log) {
+    gate_->pass();
+    inner_.select(m, q, out, log);
+  }
+  bool update(const tether::model_info& m, const void* row, const tether::query_observer& log) {
+    return inner_.update(m, row, log);
+  }
+  bool remove(const tether::model_info& m, const tether::value& id, const tether::query_observer& log) {
+    return inner_.remove(m, id, log);
+  }
+  std::size_t count(const tether::model_info& m, const tether::query& q, const tether::query_observer& log) {
+    return inner_.count(m, q, log);
+  }
   void begin(const tether::query_observer& log) { inner_.begin(log); }
   void commit(const tether::query_observer& log) { inner_.commit(log); }
   void rollback(const tether::query_observer& log) { inner_.rollback(log); }

@@ -2,39 +2,36 @@
 #define TETHER_DETAIL_INCLUDE_HPP
 
 /// @file
-/// Eager loading of belongsTo relations: one batched query per relation per level (keys de-duplicated with
-/// the key type's own equality and hash, split only by the connector's parameter limit), rows keep their order,
-/// rows sharing a target share one std::shared_ptr, a missing target is cached as null. `0` and `""` are keys
-/// like any other; only a null key is never queried.
+/// Eager loading of belongsTo relations: one batched query per relation per level (keys de-duplicated, split
+/// only by the connector's parameter limit), rows keep their order, rows sharing a target share one
+/// std::shared_ptr, a missing target is cached as null. `0` and `""` are keys like any other; only a null key is
+/// never queried. Keys are integers or strings, so the work is written once for each of the two.
 
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
-#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
-#include <tether/belongs_to.hpp>
 #include <tether/connector.hpp>
-#include <tether/detail/visit_property.hpp>
+#include <tether/detail/row_buffer.hpp>
+#include <tether/detail/source.hpp>
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 
 namespace tether::detail {
 
-template <class M>
-std::size_t relation_index(const std::string& name) {
-  std::size_t found = no_property;
-  for_each_property<M>([&](auto i) {
-    if constexpr (is_foreign_key<M, i>)
-      if (member_name<M, i> == name) found = i;
-  });
-  if (found == no_property)
-    throw validation_error("Relation \"" + name + "\" is not defined for " + std::string(model_name<M>) + " model");
-  return found;
+/// The property index of m's relation `name` (its foreign key); LoopBack's error when there is none.
+inline std::size_t relation_index(const model_info& m, const std::string& name) {
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
+    const auto* relation = m.property(i).relation;
+    if (relation != nullptr && relation->name == name) return i;
+  }
+  throw validation_error("Relation \"" + name + "\" is not defined for " + std::string(m.name()) + " model");
 }
 
 /// Makes sure a scope's `fields` read `name`: linking needs the referenced property whatever the scope selects.
@@ -57,21 +54,74 @@ inline void check_belongs_to_scope(const filter& scope, const std::string& relat
                            "\" may not have limit, skip or order (one target per row)");
 }
 
-/// The includes of one find, checked against M before any query runs.
-template <class M>
+/// A key as an include gathers it: integers of every width as std::int64_t, strings as they are.
+template <class Key>
+Key include_key(const value_ops& ops, const void* member) {
+  if constexpr (std::is_same_v<Key, std::string>) return *ops.text(member);
+  else return std::get<std::int64_t>(ops.get(member));
+}
+
+/// One included relation of `rows` (rows of m): the distinct keys, their targets in batches, then the links.
+template <class Key>
+void load_relation(const model_info& m, std::size_t relation, row_range rows, source& s, const filter* scope) {
+  const stored_property& key_property = m.property(relation);
+  const value_ops& key_ops = *key_property.ops;
+  const relation_info& link = *key_property.relation;
+  const model_info& target = link.target();
+  const stored_property& referenced = target.property(link.target_property);
+  const std::string referenced_name(referenced.name);
+
+  std::unordered_set<Key> seen;
+  std::vector<Key> keys;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    const void* member = m.member(rows[r], relation);
+    if (!key_ops.has_value(member)) continue;
+    Key key = include_key<Key>(key_ops, member);
+    if (seen.insert(key).second) keys.push_back(std::move(key));
+  }
+
+  std::unordered_map<Key, std::shared_ptr<void>> targets;
+  if (!keys.empty()) {
+    const std::size_t chunk = std::max<std::size_t>(1, std::min(s.parameter_limit(), keys.size()));
+    for (std::size_t first = 0; first < keys.size(); first += chunk) {
+      const std::size_t last = std::min(keys.size(), first + chunk);
+      filter batch = scope ? *scope : filter{};
+      read_field(batch, referenced_name);
+      std::vector<Key> slice(keys.begin() + static_cast<std::ptrdiff_t>(first),
+                             keys.begin() + static_cast<std::ptrdiff_t>(last));
+      batch.where(referenced_name, slice.size() == 1 ? tether::eq(slice.front()) : tether::inq(slice));
+      shared_buffer found(target);
+      s.find(target, batch, found);
+      for (auto& t : found.shared()) {
+        const void* member = target.member(t.get(), link.target_property);
+        if (referenced.ops->has_value(member)) targets.emplace(include_key<Key>(*referenced.ops, member), std::move(t));
+      }
+    }
+  }
+
+  const std::shared_ptr<void> none;
+  for (std::size_t r = 0; r < rows.size(); ++r) {
+    void* member = m.member(rows[r], relation);
+    if (!key_ops.has_value(member)) {
+      link.ops->cache(member, none);
+      continue;
+    }
+    const auto found = targets.find(include_key<Key>(key_ops, member));
+    link.ops->cache(member, found == targets.end() ? none : found->second);
+  }
+}
+
+/// The includes of one find, checked against the model before any query runs.
 class include_plan {
 public:
-  struct step {
-    std::size_t relation;
-    const include_item* item;
-  };
-
-  explicit include_plan(const filter& f) {
+  include_plan(const model_info& m, const filter& f) : model_(m) {
     for (const auto& item : f.includes()) {
-      steps_.push_back({relation_index<M>(item.relation), &item});
+      steps_.push_back({relation_index(m, item.relation), &item});
       if (item.scope) check_belongs_to_scope(*item.scope, item.relation);
     }
   }
+
+  [[nodiscard]] bool empty() const noexcept { return steps_.empty(); }
 
   /// Adds the foreign keys that linking needs to a query that selects fields.
   void widen_fields(query& q) const {
@@ -81,71 +131,25 @@ public:
     std::sort(q.fields.begin(), q.fields.end());
   }
 
-  template <class Core>
-  void load(std::vector<M>& rows, Core& core) const {
-    for (const auto& s : steps_) {
-      with_property_index<M>(s.relation, [&](auto i) {
-        if constexpr (is_foreign_key<M, i>) load_relation<i>(rows, core, s.item->scope.get());
-      });
+  void load(row_range rows, source& s) const {
+    for (const auto& step : steps_) {
+      const filter* scope = step.item->scope.get();
+      if (model_.property(step.relation).kind == value_kind::string)
+        load_relation<std::string>(model_, step.relation, rows, s, scope);
+      else
+        load_relation<std::int64_t>(model_, step.relation, rows, s, scope);
     }
   }
 
 private:
-  template <std::size_t I, class Core>
-  static void load_relation(std::vector<M>& rows, Core& core, const filter* scope) {
-    using relation = member_type<M, I>;
-    using target = typename relation::target_type;
-    using key = typename relation::key_type;
-    constexpr std::size_t referenced = relation::referenced_property();
-    const std::string referenced_name(property_name<target, referenced>);
+  struct step {
+    std::size_t relation;
+    const include_item* item;
+  };
 
-    std::unordered_set<key> seen;
-    std::vector<key> keys;
-    for (const auto& row : rows) {
-      const auto& k = member_of<const M, I>(row).key();
-      if (k && seen.insert(*k).second) keys.push_back(*k);
-    }
-
-    std::unordered_map<key, std::shared_ptr<target>> targets;
-    if (!keys.empty()) {
-      auto store = core.template store_for<target>();
-      const std::size_t chunk = std::max<std::size_t>(1, std::min(core.parameter_limit(), keys.size()));
-      for (std::size_t first = 0; first < keys.size(); first += chunk) {
-        const std::size_t last = std::min(keys.size(), first + chunk);
-        filter batch = scope ? *scope : filter{};
-        read_field(batch, referenced_name);
-        std::vector<key> slice(keys.begin() + static_cast<std::ptrdiff_t>(first),
-                               keys.begin() + static_cast<std::ptrdiff_t>(last));
-        batch.where(referenced_name, slice.size() == 1 ? tether::eq(slice.front()) : tether::inq(slice));
-        for (auto& t : store->find(batch)) {
-          // The key is copied out before the row is moved into its shared_ptr.
-          const auto& k = get_property<referenced>(t);
-          std::optional<key> owned;
-          if constexpr (is_optional<std::remove_cvref_t<decltype(k)>>::value) owned = k;
-          else owned = k;
-          if (owned) targets.emplace(std::move(*owned), std::make_shared<target>(std::move(t)));
-        }
-      }
-    }
-
-    for (auto& row : rows) {
-      auto& member = member_of<M, I>(row);
-      if (!member.key()) {
-        relation_access::cache(member, nullptr);
-        continue;
-      }
-      const auto found = targets.find(*member.key());
-      relation_access::cache(member, found == targets.end() ? nullptr : found->second);
-    }
-  }
-
+  const model_info& model_;
   std::vector<step> steps_;
 };
-
-template <class M>
-include_plan<M> plan_includes(const filter& f) {
-  return include_plan<M>(f);
-}
 
 }  // namespace tether::detail
 

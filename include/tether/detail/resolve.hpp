@@ -2,7 +2,7 @@
 #define TETHER_DETAIL_RESOLVE_HPP
 
 /// @file
-/// Turns a filter (names and loosely typed values) into a `tether::query` for model M: every name checked
+/// Turns a filter (names and loosely typed values) into a `tether::query` for a model: every name checked
 /// against the model, every value converted to the property's kind. Errors name model, property and value.
 
 #include <cmath>
@@ -14,17 +14,15 @@
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
 
-template <class M>
-std::size_t resolve_property(std::string_view name, std::string_view clause) {
-  const auto table = properties<M>();
-  for (std::size_t i = 0; i < table.size(); ++i)
-    if (table[i].name == name) return i;
-  throw validation_error("tether: " + std::string(model_name<M>) + " has no property \"" + std::string(name) +
-                         "\" (in " + std::string(clause) + ")");
+inline std::size_t resolve_property(const model_info& m, std::string_view name, std::string_view clause) {
+  if (const auto found = m.find(name)) return *found;
+  throw validation_error("tether: " + std::string(m.name()) + " has no property \"" + std::string(name) + "\" (in " +
+                         std::string(clause) + ")");
 }
 
 inline const char* kind_name(value_kind kind) noexcept {
@@ -40,10 +38,9 @@ inline const char* kind_name(value_kind kind) noexcept {
 }
 
 /// Converts `v` to the representation a property of `info.kind` compares with, or throws.
-template <class M>
-value coerce(const property_info& info, const value& v) {
+inline value coerce(const model_info& m, const property_info& info, const value& v) {
   auto refuse = [&]() -> value {
-    throw validation_error("tether: " + std::string(model_name<M>) + "." + std::string(info.name) + " expects " +
+    throw validation_error("tether: " + std::string(m.name()) + "." + std::string(info.name) + " expects " +
                            kind_name(info.kind) + ", got " + describe(v));
   };
   if (std::holds_alternative<std::nullptr_t>(v)) return v;
@@ -72,22 +69,21 @@ value coerce(const property_info& info, const value& v) {
     case value_kind::json:
       break;
   }
-  throw validation_error("tether: " + std::string(model_name<M>) + "." + std::string(info.name) +
+  throw validation_error("tether: " + std::string(m.name()) + "." + std::string(info.name) +
                          " is an object property and cannot be compared in a where clause");
 }
 
-template <class M>
-predicate resolve_condition(const condition& c) {
+inline predicate resolve_condition(const model_info& m, const condition& c) {
   if (c.op == operator_kind::and_ || c.op == operator_kind::or_) {
     predicate node{0, c.op, {}, {}};
     node.children.reserve(c.children.size());
-    for (const auto& child : c.children) node.children.push_back(resolve_condition<M>(child));
+    for (const auto& child : c.children) node.children.push_back(resolve_condition(m, child));
     return node;
   }
-  const std::size_t index = resolve_property<M>(c.property, "where");
-  const property_info& info = properties<M>()[index];
+  const std::size_t index = resolve_property(m, c.property, "where");
+  const property_info& info = m.property(index);
   auto where_error = [&](const std::string& why) {
-    return validation_error("tether: " + std::string(model_name<M>) + "." + std::string(info.name) + ": " + why);
+    return validation_error("tether: " + std::string(m.name()) + "." + std::string(info.name) + ": " + why);
   };
   predicate leaf{index, c.op, {}, {}};
   switch (c.op) {
@@ -120,33 +116,32 @@ predicate resolve_condition(const condition& c) {
       break;
   }
   leaf.values.reserve(c.values.size());
-  for (const auto& v : c.values) leaf.values.push_back(coerce<M>(info, v));
+  for (const auto& v : c.values) leaf.values.push_back(coerce(m, info, v));
   return leaf;
 }
 
 /// Indexes for `fields`: the named ones plus the id, which is always read so a result can be written back.
-template <class M>
-std::vector<std::size_t> resolve_fields(const std::vector<std::string>& names, const std::vector<std::string>& except) {
+inline std::vector<std::size_t> resolve_fields(const model_info& m, const std::vector<std::string>& names,
+                                               const std::vector<std::string>& except) {
   std::vector<std::size_t> indexes;
   if (names.empty() && except.empty()) return indexes;
-  std::vector<bool> chosen(property_count<M>, names.empty());
-  for (const auto& name : names) chosen[resolve_property<M>(name, "fields")] = true;
-  for (const auto& name : except) chosen[resolve_property<M>(name, "fields")] = false;
-  if constexpr (has_id<M>) chosen[id_index<M>] = true;
+  std::vector<bool> chosen(m.properties().size(), names.empty());
+  for (const auto& name : names) chosen[resolve_property(m, name, "fields")] = true;
+  for (const auto& name : except) chosen[resolve_property(m, name, "fields")] = false;
+  chosen[m.id_index()] = true;
   for (std::size_t i = 0; i < chosen.size(); ++i)
     if (chosen[i]) indexes.push_back(i);
   return indexes;
 }
 
-template <class M>
-query resolve_query(const filter& f) {
+inline query resolve_query(const model_info& m, const filter& f) {
   query q;
-  if (f.where_condition() && !f.where_condition()->matches_all()) q.where = resolve_condition<M>(*f.where_condition());
-  q.fields = resolve_fields<M>(f.selected_fields(), f.excluded_fields());
+  if (f.where_condition() && !f.where_condition()->matches_all()) q.where = resolve_condition(m, *f.where_condition());
+  q.fields = resolve_fields(m, f.selected_fields(), f.excluded_fields());
   for (const auto& term : f.sort_order()) {
-    const std::size_t index = resolve_property<M>(term.property, "order");
-    if (properties<M>()[index].kind == value_kind::json)
-      throw validation_error("tether: " + std::string(model_name<M>) + "." + term.property +
+    const std::size_t index = resolve_property(m, term.property, "order");
+    if (m.property(index).kind == value_kind::json)
+      throw validation_error("tether: " + std::string(m.name()) + "." + term.property +
                              " is an object property and cannot be sorted on");
     q.order.push_back({index, term.descending});
   }

@@ -2,47 +2,32 @@
 #define TETHER_DETAIL_SOURCE_HPP
 
 /// @file
-/// What a relation needs of a datasource, without knowing its connector: per-model stores behind a virtual
-/// interface, a way to run a load, and the process-wide attachment of models to the datasource that last
-/// migrated them.
+/// A datasource as repositories and relations see it, whatever its connector: the checked operations on one
+/// model's rows (defined in operations.hpp), a way to run a relation load, the models it knows, its on_query
+/// hook, and the process-wide registry that lets a row remember its datasource in four bytes. Only the seam to
+/// the connector is virtual (datasource.hpp implements it once per connector type); everything else is
+/// compiled once.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <exception>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <span>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/row_buffer.hpp>
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 
 namespace tether::detail {
-
-/// The operations of one model's repository, behind a virtual call per operation (never per row).
-template <class M>
-class model_store {
-public:
-  virtual ~model_store() = default;
-
-  virtual void create(std::span<M> rows) = 0;
-  virtual std::vector<M> select(const query& q) = 0;
-  /// The first row whose property `property` equals `key` (a relation's load), null when there is none.
-  virtual std::shared_ptr<M> lookup(std::size_t property, const value& key) = 0;
-  virtual std::vector<M> find(const filter& f) = 0;
-  virtual std::size_t count(const condition& c) = 0;
-  virtual void update(const M& row) = 0;
-  virtual bool remove(const id_type<M>& id) = 0;
-};
-
-/// A unique address per type, used as a key in the store registry.
-template <class M>
-inline constexpr char type_tag = 0;
 
 class source;
 
@@ -59,10 +44,7 @@ private:
   void (*call_)(void*);
 };
 
-/// A datasource's number. 32 bits keep belongs_to small; numbers are not reused before 2^32 - 1 datasources.
-using source_id = std::uint32_t;
-
-/// Every live source by number, so an instance can remember where it came from in 8 bytes and no atomic
+/// Every live source by number, so an instance can remember where it came from in 4 bytes and no atomic
 /// operation per row; a load looks the number up once.
 class source_registry {
 public:
@@ -91,22 +73,59 @@ private:
   static inline std::unordered_map<source_id, std::weak_ptr<source>> sources_;
 };
 
-/// A datasource as relations see it.
+/// A datasource as repositories and relations see it.
 class source {
 public:
+  source() = default;
+  source(const source&) = delete;
+  source& operator=(const source&) = delete;
   virtual ~source() {
     if (id_ != 0) source_registry::remove(id_);
   }
 
-  /// The store of model M, or null when M has none here. The pointer keeps the whole datasource core alive.
-  template <class M>
-  std::shared_ptr<model_store<M>> store() {
-    auto owner = self_.lock();
-    if (owner == nullptr) return nullptr;
-    std::lock_guard lock(registry_mutex_);
-    const auto found = stores_.find(&type_tag<M>);
-    if (found == stores_.end()) return nullptr;
-    return std::shared_ptr<model_store<M>>(std::move(owner), static_cast<model_store<M>*>(found->second.get()));
+  /// @name The checked operations on model m's rows (operations.hpp): names and values checked against the model,
+  /// on_query told, rows told their origin. `rows` and `out` hold rows of m.
+  /// @{
+  void create(const model_info& m, row_span rows);
+  void find(const model_info& m, const filter& f, row_buffer& out);
+  void select(const model_info& m, const query& q, row_sink& out);
+  /// The first row whose property equals `key`, shared; null when there is none (a relation's load).
+  std::shared_ptr<void> lookup(const model_info& m, std::size_t property, const value& key);
+  std::size_t count(const model_info& m, const condition& c);
+  void update(const model_info& m, const void* row);
+  bool remove(const model_info& m, const value& id);
+  /// @}
+
+  /// Makes m known here (its name claimed: two models of one name are refused), with every model its relations
+  /// reach.
+  void adopt(const model_info& m) {
+    std::lock_guard lock(models_mutex_);
+    adopt_locked(m);
+  }
+  /// True once m was adopted.
+  [[nodiscard]] bool knows(const model_info& m) const {
+    std::lock_guard lock(models_mutex_);
+    const auto found = models_.find(m.name());
+    return found != models_.end() && found->second == &m;
+  }
+
+  /// Attaches m to this source process-wide, until this source is closed.
+  void attach(const model_info& m) {
+    m.attached().attach(self_.lock());
+    std::lock_guard lock(models_mutex_);
+    attached_.push_back(&m);
+  }
+
+  /// A snapshot of the on_query hook for one operation.
+  [[nodiscard]] query_observer observer() const {
+    if (!has_hook_.load(std::memory_order_acquire)) return query_observer{};
+    std::lock_guard lock(hook_mutex_);
+    return query_observer(hook_);
+  }
+  void set_hook(query_observer::hook f) {
+    std::lock_guard lock(hook_mutex_);
+    hook_ = f ? std::make_shared<const query_observer::hook>(std::move(f)) : nullptr;
+    has_hook_.store(hook_ != nullptr, std::memory_order_release);
   }
 
   /// The source itself, weakly.
@@ -118,87 +137,65 @@ public:
     id_ = source_registry::add(self_);
   }
 
+  /// False once the datasource object is destroyed (repositories may still hold the source).
+  [[nodiscard]] bool open() const noexcept { return open_.load(std::memory_order_acquire); }
+  void check_open() const {
+    if (!open()) throw not_attached("tether: the datasource was destroyed; its repositories can no longer be used");
+  }
+
   /// Runs a relation load on the calling thread when it may run here (an inline connector, inside this
   /// source's transaction, or an idle-inline connector that did not have to wait); false when it must go to
   /// `run` instead. The task throws nothing but `tether::would_wait`, and that only while `must_not_wait()`.
   virtual bool run_here(task_ref task) = 0;
-
   /// Runs a relation load on a worker. The task must not throw.
   virtual void run(std::function<void()> task) = 0;
-
-  /// False once the datasource object is destroyed (repositories may still hold the core).
-  [[nodiscard]] virtual bool open() const noexcept = 0;
+  /// The most keys one include query may carry.
+  [[nodiscard]] virtual std::size_t parameter_limit() const = 0;
 
 protected:
-  /// Registers M's store unless there is one; true when it was added now.
-  template <class M>
-  bool add_store(const std::function<std::unique_ptr<model_store<M>>()>& make) {
-    std::lock_guard lock(registry_mutex_);
-    auto& slot = stores_[&type_tag<M>];
-    if (slot) return false;
-    slot = std::shared_ptr<model_store<M>>(make());
-    return true;
+  /// Stops new work: the datasource object is gone. Detaches the models attached here.
+  void close_models() {
+    open_.store(false, std::memory_order_release);
+    std::vector<const model_info*> attached;
+    {
+      std::lock_guard lock(models_mutex_);
+      attached.swap(attached_);
+    }
+    for (const model_info* m : attached) m->attached().detach(this);
   }
 
+  /// @name The seam to the connector, one implementation per connector type (datasource.hpp)
+  /// @{
+  virtual void connector_insert(const model_info& m, row_span rows, const query_observer& log) = 0;
+  virtual void connector_select(const model_info& m, const query& q, row_sink& out, const query_observer& log) = 0;
+  virtual std::shared_ptr<void> connector_lookup(const model_info& m, std::size_t property, const value& key,
+                                                 const query_observer& log) = 0;
+  virtual bool connector_update(const model_info& m, const void* row, const query_observer& log) = 0;
+  virtual bool connector_remove(const model_info& m, const value& id, const query_observer& log) = 0;
+  virtual std::size_t connector_count(const model_info& m, const query& q, const query_observer& log) = 0;
+  /// @}
+
 private:
+  void adopt_locked(const model_info& m) {
+    const auto [slot, fresh] = models_.emplace(m.name(), &m);
+    if (!fresh) {
+      if (slot->second == &m) return;
+      throw error("tether: two models are named " + std::string(m.name()) +
+                  " in one datasource; give one of them `static constexpr std::string_view model_name = \"...\";`");
+    }
+    for (const auto& p : m.properties())
+      if (p.relation != nullptr) adopt_locked(p.relation->target());
+  }
+
   std::weak_ptr<source> self_;
   source_id id_ = 0;
-  std::mutex registry_mutex_;
-  std::unordered_map<const void*, std::shared_ptr<void>> stores_;
-};
-
-/// The store a thread last reached for model M through a datasource number: a relation's load finds its store
-/// again without the registries' two locks and lookups. An entry is good while its datasource lives and is
-/// open: stores are removed only with the datasource, and numbers are not reused.
-template <class M>
-class recent_store {
-public:
-  struct found {
-    std::shared_ptr<detail::source> owner;  ///< keeps the store alive
-    model_store<M>* store;
-  };
-
-  static std::optional<found> find(source_id id) {
-    if (id == 0 || last_.id != id) return std::nullopt;
-    auto owner = last_.owner.lock();
-    if (owner == nullptr || !owner->open()) return std::nullopt;
-    return found{std::move(owner), last_.store};
-  }
-
-  static void remember(source_id id, const std::shared_ptr<detail::source>& s, model_store<M>* store) {
-    last_ = entry{id, s, store};
-  }
-
-private:
-  struct entry {
-    source_id id = 0;
-    std::weak_ptr<detail::source> owner;
-    model_store<M>* store = nullptr;
-  };
-  static inline thread_local entry last_;
-};
-
-/// The datasource a model was last attached to by automigrate/autoupdate, process-wide and weak: destroying
-/// the datasource detaches it.
-template <class M>
-class attachment {
-public:
-  static void attach(const std::shared_ptr<source>& s) {
-    std::lock_guard lock(mutex_);
-    slot_ = s;
-  }
-  static void detach(const source* s) {
-    std::lock_guard lock(mutex_);
-    if (slot_.lock().get() == s) slot_.reset();
-  }
-  static std::shared_ptr<source> get() {
-    std::lock_guard lock(mutex_);
-    return slot_.lock();
-  }
-
-private:
-  static inline std::mutex mutex_;
-  static inline std::weak_ptr<source> slot_;
+  std::atomic<bool> open_{true};
+  mutable std::mutex hook_mutex_;
+  std::shared_ptr<const query_observer::hook> hook_;
+  std::atomic<bool> has_hook_{false};
+  mutable std::mutex models_mutex_;
+  std::unordered_map<std::string_view, const model_info*> models_;
+  std::vector<const model_info*> attached_;
 };
 
 /// The datasource whose transaction the current thread is in, if any: loads made inside a transaction run on

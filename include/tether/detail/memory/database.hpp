@@ -2,60 +2,94 @@
 #define TETHER_DETAIL_MEMORY_DATABASE_HPP
 
 /// @file
-/// The memory connector's database: typed tables, referential integrity between them, an undo log that makes
-/// every operation and every transaction all-or-nothing, and optional persistence to a JSON file in the layout
-/// of LoopBack's memory connector ({"ids": {...}, "models": {"Customer": {"1": "<row as JSON>"}}}).
+/// The memory connector's database: tables, referential integrity between them, an undo log that makes every
+/// operation and every transaction all-or-nothing, and optional persistence to a JSON file in the layout of
+/// LoopBack's memory connector ({"ids": {...}, "models": {"Customer": {"1": "<row as JSON>"}}}).
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <span>
+#include <set>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
-#include <tether/belongs_to.hpp>
 #include <tether/connector.hpp>
 #include <tether/detail/memory/evaluate.hpp>
 #include <tether/detail/memory/table.hpp>
-#include <tether/detail/visit_property.hpp>
 #include <tether/error.hpp>
 #include <tether/json.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
 
-/// One foreign key as its target's table sees it: what removing or re-keying a target means for the rows
-/// that reference it.
-template <class Target>
-class memory_referrer {
-public:
-  virtual ~memory_referrer() = default;
-  /// Refuses (restrict), removes the referencing rows (cascade) or clears their keys (set_null).
-  virtual void before_remove(const Target& target) = 0;
-  /// True when a row references `target` through this key.
-  [[nodiscard]] virtual bool references(const Target& target) const = 0;
-  [[nodiscard]] virtual std::size_t target_property() const noexcept = 0;
+/// One enforced foreign key as its target's table sees it: the referencing model and its key property.
+struct memory_referrer {
+  const model_info* model;
+  std::size_t property;
+
   /// "Order.customerId", for messages.
-  [[nodiscard]] virtual std::string describe() const = 0;
+  [[nodiscard]] std::string describe() const {
+    return std::string(model->name()) + "." + std::string(model->property(property).name);
+  }
 };
 
-template <class T>
-std::string describe_key(const T& v) {
-  return describe(to_value(v));
-}
+/// What undoes one change; entries are replayed newest first. An entry that saved a row (the one an update
+/// replaced or a removal took out) owns it, and gives it back to its table when the entry is dropped unused.
+class memory_undo {
+public:
+  enum class action { erase_inserted, restore_replaced, restore_erased, restore_next_id, forget_table, restore_table };
+
+  /// erase_inserted (`row` stays the table's), restore_replaced and restore_erased (`row` is the saved one).
+  memory_undo(action what, memory_table* table, void* row) noexcept
+      : what_(what), table_(table), row_(row), owns_row_(what != action::erase_inserted) {}
+  memory_undo(memory_table* table, std::int64_t next_id) noexcept
+      : what_(action::restore_next_id), table_(table), next_id_(next_id) {}
+  /// forget_table (the table was opened), restore_table (`kept`, the dropped table, is kept until then).
+  memory_undo(action what, std::shared_ptr<memory_table> kept) noexcept
+      : what_(what), table_(kept.get()), kept_(what == action::restore_table ? std::move(kept) : nullptr) {}
+
+  memory_undo(memory_undo&& other) noexcept
+      : what_(other.what_),
+        table_(other.table_),
+        row_(std::exchange(other.row_, nullptr)),
+        owns_row_(other.owns_row_),
+        next_id_(other.next_id_),
+        kept_(std::move(other.kept_)) {}
+  memory_undo& operator=(memory_undo&&) = delete;
+  memory_undo(const memory_undo&) = delete;
+  memory_undo& operator=(const memory_undo&) = delete;
+  ~memory_undo() {
+    if (row_ != nullptr && owns_row_) table_->destroy_row(row_);
+  }
+
+  [[nodiscard]] action what() const noexcept { return what_; }
+  [[nodiscard]] memory_table* table() const noexcept { return table_; }
+  /// The row, which the caller now owns if the entry did.
+  [[nodiscard]] void* take_row() noexcept { return std::exchange(row_, nullptr); }
+  [[nodiscard]] std::int64_t next_id() const noexcept { return next_id_; }
+  [[nodiscard]] const std::shared_ptr<memory_table>& kept() const noexcept { return kept_; }
+
+private:
+  action what_;
+  memory_table* table_;
+  void* row_ = nullptr;
+  bool owns_row_ = false;
+  std::int64_t next_id_ = 0;
+  std::shared_ptr<memory_table> kept_;
+};
 
 class memory_database {
 public:
@@ -65,149 +99,129 @@ public:
 
   memory_database(const memory_database&) = delete;
   memory_database& operator=(const memory_database&) = delete;
+  ~memory_database() { discard_log(); }
 
-  template <class M>
-  memory_table<M>* find_table() {
-    const auto found = tables_.find(&type_tag<M>);
-    return found == tables_.end() ? nullptr : static_cast<memory_table<M>*>(found->second.get());
+  memory_table* find_table(const model_info& m) {
+    const auto found = tables_.find(&m);
+    return found == tables_.end() ? nullptr : found->second.get();
   }
 
-  /// M's table, created (and filled from the file) when missing. Registers M's foreign keys with their targets
+  /// m's table, created (and filled from the file) when missing. Registers m's foreign keys with their targets
   /// once, and gives every foreign key, and every non-id property a key references, an index.
-  template <class M>
-  memory_table<M>& open_table() {
-    if (auto* existing = find_table<M>()) return *existing;
-    auto made = std::make_shared<memory_table<M>>();
+  memory_table& open_table(const model_info& m) {
+    if (auto* existing = find_table(m)) return *existing;
+    auto made = std::make_shared<memory_table>(m);
     auto* table = made.get();
-    tables_[&type_tag<M>] = made;
-    log_.push_back([this] { tables_.erase(&type_tag<M>); });
+    tables_[&m] = made;
+    log_.emplace_back(memory_undo::action::forget_table, std::move(made));
     load_stored_rows(*table);
-    for_each_property<M>([&](auto i) {
-      if constexpr (is_foreign_key<M, i>) {
-        using ref = reference<M, i>;
-        table->template ensure_index<i>(false);
-        auto& target_table = open_table<typename ref::target>();
-        if constexpr (ref::target_property != id_index<typename ref::target>)
-          target_table.template ensure_index<ref::target_property>(true);
-        if constexpr (ref::enforced) register_referrer<M, i>();
-      }
-    });
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      const relation_info* relation = m.property(i).relation;
+      if (relation == nullptr) continue;
+      table->ensure_index(i, false);
+      const model_info& target = relation->target();
+      auto& target_table = open_table(target);
+      if (relation->target_property != target.id_index()) target_table.ensure_index(relation->target_property, true);
+      if (relation->enforced && registered_.emplace(&m, i).second) referrers_[&target].push_back({&m, i});
+    }
     return *table;
   }
 
-  template <class M>
-  void drop_table() {
-    auto* table = find_table<M>();
-    if (stored_.contains("models")) stored_["models"].erase(std::string(model_name<M>));
+  void drop_table(const model_info& m) {
+    auto* table = find_table(m);
+    if (stored_.contains("models")) stored_["models"].erase(std::string(m.name()));
     if (table == nullptr) return;
     for (const auto& [id, row] : table->rows) {
-      for (const auto& referrer : referrers_of<M>()) {
-        if (referrer->references(row)) {
-          throw constraint_error("tether: cannot drop " + std::string(model_name<M>) + ": " + referrer->describe() +
+      for (const auto& referrer : referrers_of(m)) {
+        if (references(referrer, m, row)) {
+          throw constraint_error("tether: cannot drop " + std::string(m.name()) + ": " + referrer.describe() +
                                  " references its row " + describe_key(id) +
                                  "; migrate the referencing model together with it");
         }
       }
     }
-    auto kept = tables_[&type_tag<M>];
-    tables_.erase(&type_tag<M>);
-    log_.push_back([this, kept] { tables_[&type_tag<M>] = kept; });
+    auto kept = tables_[&m];
+    tables_.erase(&m);
+    log_.emplace_back(memory_undo::action::restore_table, std::move(kept));
   }
 
   /// Stores copies of the rows and returns their ids; the caller writes the ids back once the operation has
   /// succeeded as a whole (file write included), so a refused create leaves the rows untouched.
-  template <class M>
-  std::vector<id_type<M>> insert(std::span<const M> rows) {
-    auto& table = open_table<M>();
-    std::vector<id_type<M>> ids;
+  std::vector<memory_key> insert(const model_info& m, row_span rows) {
+    auto& table = open_table(m);
+    std::vector<memory_key> ids;
     ids.reserve(rows.size());
-    for (const M& row : rows) {
-      M stored = row;
-      detail_clear_links(stored);
-      assign_id(table, stored);
-      check_references(stored);
-      if (table.rows.count(table.id_of(stored))) {
-        throw constraint_error("tether: cannot create " + std::string(model_name<M>) + ": id " +
-                               describe_key(table.id_of(stored)) + " exists already");
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      held_row stored{&table, table.copy_row(rows[r])};
+      keep_keys_only(m, stored.row);
+      assign_id(table, stored.row);
+      check_references(m, stored.row);
+      const auto id = table.id_of(stored.row);
+      if (table.rows.count(id)) {
+        throw constraint_error("tether: cannot create " + std::string(m.name()) + ": id " + describe_key(id) +
+                               " exists already");
       }
-      check_unique(table, stored);
-      ids.push_back(table.id_of(stored));
-      put_row(table, std::move(stored));
+      check_unique(table, stored.row);
+      ids.push_back(id);
+      put_row(table, stored.release());
     }
     return ids;
   }
 
-  template <class M>
-  std::vector<M> select(const query& q) {
-    auto* table = find_table<M>();
-    std::vector<M> out;
-    if (table == nullptr) return out;
-    std::vector<const M*> matched = match(*table, q);
-    sort_rows(matched, q.order);
+  void select(const model_info& m, const query& q, row_sink& out) {
+    auto* table = find_table(m);
+    if (table == nullptr) return;
+    std::vector<const void*> matched = match(*table, q);
+    sort_rows(m, matched, q.order);
     const std::size_t first = std::min(q.skip, matched.size());
     const std::size_t last = q.limit ? first + std::min(matched.size() - first, *q.limit) : matched.size();
     out.reserve(last - first);
-    for (std::size_t i = first; i < last; ++i) project(out.emplace_back(*matched[i]), q.fields);
-    return out;
+    for (std::size_t i = first; i < last; ++i) project(m, out.append_copy(matched[i]), q.fields);
   }
 
-  template <class M>
-  std::size_t count(const query& q) {
-    auto* table = find_table<M>();
+  std::size_t count(const model_info& m, const query& q) {
+    auto* table = find_table(m);
     if (table == nullptr) return 0;
     if (!q.where) return table->rows.size();
     return match(*table, q).size();
   }
 
-  template <class M>
-  bool update(const M& row) {
-    auto& table = open_table<M>();
+  bool update(const model_info& m, const void* row) {
+    auto& table = open_table(m);
     const auto found = table.rows.find(table.id_of(row));
     if (found == table.rows.end()) return false;
-    M stored = row;
-    detail_clear_links(stored);
-    check_references(stored);
-    check_unique(table, stored);
-    for (const auto& referrer : referrers_of<M>()) {
-      const std::size_t p = referrer->target_property();
-      const bool changed = with_property_index<M>(p, [&](auto i) {
-        return get_property<i>(found->second) != get_property<i>(stored);
-      });
-      if (changed && referrer->references(found->second)) {
-        throw constraint_error("tether: cannot change " + std::string(model_name<M>) + "." +
-                               std::string(properties<M>()[p].name) + " of id " + describe_key(table.id_of(row)) +
-                               ": " + referrer->describe() + " references it");
+    held_row stored{&table, table.copy_row(row)};
+    keep_keys_only(m, stored.row);
+    check_references(m, stored.row);
+    check_unique(table, stored.row);
+    for (const auto& referrer : referrers_of(m)) {
+      const std::size_t p = referrer.model->property(referrer.property).relation->target_property;
+      const bool changed = m.get(found->second, p) != m.get(stored.row, p);
+      if (changed && references(referrer, m, found->second)) {
+        throw constraint_error("tether: cannot change " + std::string(m.name()) + "." +
+                               std::string(m.property(p).name) + " of id " + describe_key(table.id_of(row)) + ": " +
+                               referrer.describe() + " references it");
       }
     }
-    replace_row(table, std::move(stored));
+    replace_row(table, stored.release());
     return true;
   }
 
-  template <class M>
-  bool remove(const id_type<M>& id) {
-    auto* table = find_table<M>();
+  bool remove(const model_info& m, const memory_key& id) {
+    auto* table = find_table(m);
     if (table == nullptr || table->removing.count(id)) return false;
     const auto found = table->rows.find(id);
     if (found == table->rows.end()) return false;
     table->removing.insert(id);
     struct unmark {
-      memory_table<M>* table;
-      const id_type<M>& id;
+      memory_table* table;
+      const memory_key& id;
       ~unmark() { table->removing.erase(id); }
     } guard{table, id};
-    const M row = found->second;
-    for (const auto& referrer : referrers_of<M>()) referrer->before_remove(row);
+    const void* row = found->second;
+    for (const auto& referrer : referrers_of(m)) before_remove(referrer, m, row);
     erase_row(*table, id);
     return true;
-  }
-
-  /// Replaces a row without integrity checks: for set_null, which only ever clears a key.
-  template <class M>
-  void clear_key_of(const id_type<M>& id, auto property) {
-    auto& table = open_table<M>();
-    M row = table.rows.at(id);
-    set_property<decltype(property)::value>(row, std::nullopt);
-    replace_row(table, std::move(row));
   }
 
   /// Runs one operation all-or-nothing: on failure its changes are undone; outside a transaction a success
@@ -243,194 +257,254 @@ public:
       if (savepoints_.empty() && log_.size() > mark) persist();
     } catch (...) {
       undo_to(mark);
-      if (savepoints_.empty()) log_.clear();
+      if (savepoints_.empty()) discard_log();
       mutex_.unlock();
       throw;
     }
-    if (savepoints_.empty()) log_.clear();
+    if (savepoints_.empty()) discard_log();
     mutex_.unlock();
   }
 
   void rollback() {
     undo_to(savepoints_.back());
     savepoints_.pop_back();
-    if (savepoints_.empty()) log_.clear();
+    if (savepoints_.empty()) discard_log();
     mutex_.unlock();
   }
 
-  template <class Target>
-  std::vector<std::unique_ptr<memory_referrer<Target>>>& referrers_of() {
-    auto& slot = referrers_[&type_tag<Target>];
-    if (!slot) slot = std::make_shared<std::vector<std::unique_ptr<memory_referrer<Target>>>>();
-    return *std::static_pointer_cast<std::vector<std::unique_ptr<memory_referrer<Target>>>>(slot);
-  }
-
-  template <class M>
-  void replace_row(memory_table<M>& table, M row) {
-    auto& slot = table.rows.at(table.id_of(row));
-    table.unindex_row(slot);
-    M old = std::exchange(slot, std::move(row));
-    table.index_row(slot);
-    log_.push_back([&table, old = std::move(old)]() mutable {
-      auto& current = table.rows.at(table.id_of(old));
-      table.unindex_row(current);
-      current = std::move(old);
-      table.index_row(current);
-    });
-  }
-
 private:
-  template <class M>
-  static void detail_clear_links(M& row) {
-    // A stored row keeps keys only: no cache, no origin.
-    for_each_property<M>([&](auto i) {
-      if constexpr (is_foreign_key<M, i>) {
-        auto key = get_property<i>(row);
-        member_of<M, i>(row) = std::remove_cvref_t<decltype(member_of<M, i>(row))>{};
-        set_property<i>(row, std::move(key));
-      }
-    });
+  /// A row of a table's memory that is not in the table yet: given back unless released.
+  struct held_row {
+    memory_table* table;
+    void* row;
+    held_row(memory_table* t, void* r) noexcept : table(t), row(r) {}
+    held_row(const held_row&) = delete;
+    held_row& operator=(const held_row&) = delete;
+    ~held_row() {
+      if (row != nullptr) table->destroy_row(row);
+    }
+    void* release() noexcept { return std::exchange(row, nullptr); }
+  };
+
+  const std::vector<memory_referrer>& referrers_of(const model_info& target) {
+    return referrers_[&target];
   }
 
-  template <class M>
-  void assign_id(memory_table<M>& table, M& row) {
-    using id_t = id_type<M>;
-    const auto& id = get_property<id_index<M>>(row);
-    bool unset = false;
-    if constexpr (is_optional<property_type<M, id_index<M>>>::value) unset = !id || *id == id_t{};
-    else unset = id == id_t{};
-    if constexpr (integer_value<id_t>) {
+  /// A stored row keeps keys only: no cache, no origin.
+  static void keep_keys_only(const model_info& m, void* row) noexcept {
+    for (std::size_t i = 0; i < m.properties().size(); ++i)
+      if (const auto* relation = m.property(i).relation) relation->ops->keep_key_only(m.member(row, i));
+  }
+
+  void assign_id(memory_table& table, void* row) {
+    const model_info& m = table.model();
+    const stored_property& id = m.id();
+    const void* member = m.member(row, m.id_index());
+    if (id.kind == value_kind::integer) {
+      const bool unset = !id.ops->has_value(member) || std::get<std::int64_t>(id.ops->get(member)) == 0;
       if (unset) {
         const auto previous = table.next_id;
-        set_property<id_index<M>>(row, static_cast<id_t>(table.next_id++));
-        log_.push_back([&table, previous] { table.next_id = previous; });
-      } else if (static_cast<std::int64_t>(table.id_of(row)) >= table.next_id) {
+        m.set(row, m.id_index(), table.next_id++);
+        log_.emplace_back(&table, previous);
+      } else if (const auto given = std::get<std::int64_t>(id.ops->get(member)); given >= table.next_id) {
         const auto previous = table.next_id;
-        table.next_id = static_cast<std::int64_t>(table.id_of(row)) + 1;
-        log_.push_back([&table, previous] { table.next_id = previous; });
+        table.next_id = given + 1;
+        log_.emplace_back(&table, previous);
       }
-    } else if (unset) {
-      throw validation_error("tether: " + std::string(model_name<M>) + "." +
-                             std::string(property_name<M, id_index<M>>) + " is a string id and must be given");
+    } else if (!id.ops->has_value(member) || id.ops->text(member)->empty()) {
+      throw validation_error("tether: " + std::string(m.name()) + "." + std::string(id.name) +
+                             " is a string id and must be given");
     }
   }
 
-  template <class M>
-  void check_references(const M& row) {
-    for_each_property<M>([&](auto i) {
-      if constexpr (is_foreign_key<M, i>) {
-        using ref = reference<M, i>;
-        const auto& key = get_property<i>(row);
-        if (!ref::enforced || !key) return;
-        auto& target = open_table<typename ref::target>();
-        if (target.template lookup<ref::target_property>(*key).empty()) {
-          throw constraint_error("tether: " + std::string(model_name<M>) + "." + std::string(member_name<M, i>) +
-                                 ": no " + std::string(model_name<typename ref::target>) + " has " +
-                                 std::string(property_name<typename ref::target, ref::target_property>) + " " +
-                                 describe_key(*key) + " (" + std::string(property_name<M, i>) + " " +
-                                 describe_key(*key) + ")");
-        }
+  void check_references(const model_info& m, const void* row) {
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      const stored_property& p = m.property(i);
+      if (p.relation == nullptr || !p.relation->enforced) continue;
+      const auto key = key_of(m, row, i);
+      if (!key) continue;
+      const model_info& target = p.relation->target();
+      if (open_table(target).lookup(p.relation->target_property, *key).empty()) {
+        const std::string shown = describe_key(*key);
+        throw constraint_error("tether: " + std::string(m.name()) + "." + std::string(p.relation->name) + ": no " +
+                               std::string(target.name()) + " has " +
+                               std::string(target.property(p.relation->target_property).name) + " " + shown + " (" +
+                               std::string(p.name) + " " + shown + ")");
       }
-    });
+    }
   }
 
-  template <class M>
-  void check_unique(const memory_table<M>& table, const M& row) {
+  static void check_unique(const memory_table& table, const void* row) {
     if (const auto conflict = table.unique_conflict(row)) {
-      const std::size_t p = *conflict;
-      const std::string shown = with_property_index<M>(p, [&](auto i) { return describe_key(get_property<i>(row)); });
-      throw constraint_error("tether: " + std::string(model_name<M>) + "." + std::string(properties<M>()[p].name) +
-                             " must be unique (a foreign key references it), and " + shown + " is taken");
+      const model_info& m = table.model();
+      throw constraint_error("tether: " + std::string(m.name()) + "." + std::string(m.property(*conflict).name) +
+                             " must be unique (a foreign key references it), and " +
+                             describe(m.get(row, *conflict)) + " is taken");
     }
   }
 
-  template <class M>
-  std::vector<const M*> match(const memory_table<M>& table, const query& q) const {
-    std::vector<const M*> matched;
+  /// The key of `target_row` that referrer's relation references, if it has one.
+  static std::optional<memory_key> referenced_key(const memory_referrer& referrer, const model_info& target,
+                                                  const void* target_row) {
+    return key_of(target, target_row, referrer.model->property(referrer.property).relation->target_property);
+  }
+
+  /// True when a row references `target_row` through this key.
+  bool references(const memory_referrer& referrer, const model_info& target, const void* target_row) {
+    const auto key = referenced_key(referrer, target, target_row);
+    auto* table = find_table(*referrer.model);
+    return key && table != nullptr && !table->lookup(referrer.property, *key).empty();
+  }
+
+  /// Refuses (restrict), removes the referencing rows (cascade) or clears their keys (set_null).
+  void before_remove(const memory_referrer& referrer, const model_info& target, const void* target_row) {
+    const auto key = referenced_key(referrer, target, target_row);
+    if (!key) return;
+    auto* table = find_table(*referrer.model);
+    if (table == nullptr) return;
+    std::vector<memory_key> ids;
+    for (auto& id : table->lookup(referrer.property, *key))
+      if (!table->removing.count(id)) ids.push_back(std::move(id));
+    if (ids.empty()) return;
+    const model_info& m = *referrer.model;
+    const relation_info& relation = *m.property(referrer.property).relation;
+    switch (relation.on_delete) {
+      case delete_action::restrict:
+        throw constraint_error("tether: cannot remove " + std::string(target.name()) + " " +
+                               std::string(target.property(relation.target_property).name) + " " + describe_key(*key) +
+                               ": " + referrer.describe() + " references it from " + std::to_string(ids.size()) +
+                               (ids.size() == 1 ? " row" : " rows") + " (" + std::string(m.name()) + " " +
+                               std::string(m.id().name) + " " + describe_key(ids.front()) +
+                               (ids.size() > 1 ? ", ..." : "") +
+                               "); remove or relink them first, or declare on_delete<cascade> or on_delete<set_null>");
+      case delete_action::cascade:
+        for (const auto& id : ids) remove(m, id);
+        return;
+      case delete_action::set_null:
+        for (const auto& id : ids) clear_key_of(*table, id, referrer.property);
+        return;
+    }
+  }
+
+  /// Replaces a row without integrity checks: for set_null, which only ever clears a key.
+  void clear_key_of(memory_table& table, const memory_key& id, std::size_t property) {
+    held_row row{&table, table.copy_row(table.rows.at(id))};
+    table.model().set(row.row, property, nullptr);
+    replace_row(table, row.release());
+  }
+
+  std::vector<const void*> match(const memory_table& table, const query& q) const {
+    const model_info& m = table.model();
+    std::vector<const void*> matched;
     // Lookups by id, or by a list of ids, go straight to the rows: relation loads and include take this path.
-    if (q.where && q.where->property == id_index<M> &&
+    if (q.where && q.where->property == m.id_index() &&
         (q.where->op == operator_kind::eq || q.where->op == operator_kind::inq)) {
-      std::vector<id_type<M>> ids;
+      std::vector<memory_key> ids;
+      const bool integer = m.id().kind == value_kind::integer;
       for (const auto& v : q.where->values) {
-        if constexpr (integer_value<id_type<M>>) {
-          if (const auto* i = std::get_if<std::int64_t>(&v)) ids.push_back(static_cast<id_type<M>>(*i));
-        } else {
-          if (const auto* s = std::get_if<std::string>(&v)) ids.push_back(*s);
-        }
+        if (const auto* i = std::get_if<std::int64_t>(&v); i && integer) ids.emplace_back(*i);
+        else if (const auto* s = std::get_if<std::string>(&v); s && !integer) ids.emplace_back(*s);
       }
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
       for (const auto& id : ids)
-        if (const auto found = table.rows.find(id); found != table.rows.end()) matched.push_back(&found->second);
+        if (const auto found = table.rows.find(id); found != table.rows.end()) matched.push_back(found->second);
       return matched;
     }
     matched.reserve(q.where ? 16 : table.rows.size());
     for (const auto& [id, row] : table.rows)
-      if (!q.where || matches(row, *q.where)) matched.push_back(&row);
+      if (!q.where || matches(m, row, *q.where)) matched.push_back(row);
     return matched;
   }
 
   /// Value-initialises the properties a query did not select.
-  template <class M>
-  static void project(M& row, const std::vector<std::size_t>& fields) {
+  static void project(const model_info& m, void* row, const std::vector<std::size_t>& fields) {
     if (fields.empty()) return;
     std::size_t next = 0;
-    for_each_property<M>([&](auto i) {
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
       if (next < fields.size() && fields[next] == i) {
         ++next;
-        return;
+        continue;
       }
-      set_property<i>(row, property_type<M, i>{});
-    });
+      m.set(row, i, nullptr);
+    }
   }
 
-  template <class M>
-  void put_row(memory_table<M>& table, M row) {
-    const auto id = table.id_of(row);
-    auto [slot, inserted] = table.rows.emplace(id, std::move(row));
-    (void)inserted;
-    table.index_row(slot->second);
-    log_.push_back([&table, id] {
-      const auto found = table.rows.find(id);
-      table.unindex_row(found->second);
-      table.rows.erase(found);
-    });
+  void put_row(memory_table& table, void* row) {
+    table.rows.emplace(table.id_of(row), row);
+    table.index_row(row);
+    log_.emplace_back(memory_undo::action::erase_inserted, &table, row);
   }
 
-  template <class M>
-  void erase_row(memory_table<M>& table, const id_type<M>& id) {
+  void replace_row(memory_table& table, void* row) {
+    auto& slot = table.rows.at(table.id_of(row));
+    table.unindex_row(slot);
+    void* old = std::exchange(slot, row);
+    table.index_row(row);
+    log_.emplace_back(memory_undo::action::restore_replaced, &table, old);
+  }
+
+  void erase_row(memory_table& table, const memory_key& id) {
     const auto found = table.rows.find(id);
-    M old = std::move(found->second);
+    void* old = found->second;
     table.unindex_row(old);
     table.rows.erase(found);
-    log_.push_back([&table, old = std::move(old)]() mutable {
-      const auto id = table.id_of(old);
-      auto [slot, inserted] = table.rows.emplace(id, std::move(old));
-      (void)inserted;
-      table.index_row(slot->second);
-    });
+    log_.emplace_back(memory_undo::action::restore_erased, &table, old);
   }
 
-  template <class M, std::size_t I>
-  void register_referrer();
+  void undo(memory_undo& entry) {
+    memory_table* table = entry.table();
+    switch (entry.what()) {
+      case memory_undo::action::erase_inserted: {
+        void* row = entry.take_row();
+        const auto found = table->rows.find(table->id_of(row));
+        table->unindex_row(row);
+        table->rows.erase(found);
+        table->destroy_row(row);
+        return;
+      }
+      case memory_undo::action::restore_replaced: {
+        void* old = entry.take_row();
+        auto& slot = table->rows.at(table->id_of(old));
+        table->unindex_row(slot);
+        table->destroy_row(std::exchange(slot, old));
+        table->index_row(old);
+        return;
+      }
+      case memory_undo::action::restore_erased: {
+        void* old = entry.take_row();
+        table->rows.emplace(table->id_of(old), old);
+        table->index_row(old);
+        return;
+      }
+      case memory_undo::action::restore_next_id:
+        table->next_id = entry.next_id();
+        return;
+      case memory_undo::action::forget_table:
+        tables_.erase(&table->model());
+        return;
+      case memory_undo::action::restore_table:
+        tables_[&table->model()] = entry.kept();
+        return;
+    }
+  }
 
-  template <class M>
-  void load_stored_rows(memory_table<M>& table) {
-    const std::string name(model_name<M>);
+  void load_stored_rows(memory_table& table) {
+    const model_info& m = table.model();
+    const std::string name(m.name());
     if (!stored_.contains("models") || !stored_["models"].contains(name)) return;
     for (const auto& [id, text] : stored_["models"][name].items()) {
       (void)id;
-      M row{};
+      held_row row{&table, table.new_row()};
       try {
-        row = nlohmann::json::parse(text.template get<std::string>()).template get<M>();
+        read_json(nlohmann::json::parse(text.template get<std::string>()), m, row.row);
       } catch (const nlohmann::json::exception& e) {
         throw validation_error("tether::memory: " + file_->string() + ": a " + name + " row is not valid JSON: " +
                                e.what());
       }
-      const auto key = table.id_of(row);
-      table.rows.emplace(key, std::move(row));
-      if constexpr (integer_value<id_type<M>>)
-        table.next_id = std::max<std::int64_t>(table.next_id, static_cast<std::int64_t>(key) + 1);
+      const auto key = table.id_of(row.row);
+      table.rows.emplace(key, row.release());
+      if (const auto* i = std::get_if<std::int64_t>(&key)) table.next_id = std::max<std::int64_t>(table.next_id, *i + 1);
     }
     if (stored_.contains("ids") && stored_["ids"].contains(name) && stored_["ids"][name].is_number_integer())
       table.next_id = std::max(table.next_id, stored_["ids"][name].get<std::int64_t>());
@@ -456,10 +530,9 @@ private:
     nlohmann::json out = stored_.is_object() ? stored_ : nlohmann::json::object();
     if (!out.contains("ids")) out["ids"] = nlohmann::json::object();
     if (!out.contains("models")) out["models"] = nlohmann::json::object();
-    for (const auto& [tag, table] : tables_) {
-      (void)tag;
-      const std::string name(table->name());
-      out["ids"][name] = table->next_generated_id();
+    for (const auto& [model, table] : tables_) {
+      const std::string name(model->name());
+      out["ids"][name] = table->next_id;
       out["models"][name] = table->save();
     }
     const std::string text = out.dump(2);
@@ -486,92 +559,34 @@ private:
   void finish(std::size_t mark) {
     if (!savepoints_.empty()) return;
     if (log_.size() > mark) persist();
-    log_.clear();
+    discard_log();
   }
 
   void undo_to(std::size_t mark) {
     while (log_.size() > mark) {
-      auto undo = std::move(log_.back());
+      undo(log_.back());
       log_.pop_back();
-      undo();
     }
+  }
+
+  /// Forgets the undo log of committed changes, oldest first: a row an entry saved goes back to its table, which
+  /// a later entry (a drop's) may be the last to keep.
+  void discard_log() noexcept {
+    for (auto& entry : log_) {
+      const memory_undo dropped(std::move(entry));
+    }
+    log_.clear();
   }
 
   std::recursive_mutex mutex_;
   std::optional<std::filesystem::path> file_;
   nlohmann::json stored_ = nlohmann::json::object();  ///< file contents of models not opened yet
-  std::unordered_map<const void*, std::shared_ptr<memory_table_base>> tables_;
-  std::unordered_map<const void*, std::shared_ptr<void>> referrers_;
-  std::unordered_set<const void*> registered_;
-  std::vector<std::function<void()>> log_;  ///< undo entries, newest last
-  std::vector<std::size_t> savepoints_;     ///< log positions of open transactions
+  std::unordered_map<const model_info*, std::shared_ptr<memory_table>> tables_;
+  std::unordered_map<const model_info*, std::vector<memory_referrer>> referrers_;
+  std::set<std::pair<const model_info*, std::size_t>> registered_;
+  std::vector<memory_undo> log_;         ///< undo entries, newest last
+  std::vector<std::size_t> savepoints_;  ///< log positions of open transactions
 };
-
-/// The foreign key I of M, registered with its target's table.
-template <class M, std::size_t I>
-class memory_reference final : public memory_referrer<typename reference<M, I>::target> {
-  using ref = reference<M, I>;
-  using target_type = typename ref::target;
-
-public:
-  explicit memory_reference(memory_database& db) : db_(db) {}
-
-  void before_remove(const target_type& target) override {
-    const auto* key = key_of(target);
-    if (key == nullptr) return;
-    auto* table = db_.find_table<M>();
-    if (table == nullptr) return;
-    std::vector<id_type<M>> ids;
-    for (auto& id : table->template lookup<I>(*key))
-      if (!table->removing.count(id)) ids.push_back(id);
-    if (ids.empty()) return;
-    switch (ref::on_delete) {
-      case delete_action::restrict:
-        throw constraint_error("tether: cannot remove " + std::string(model_name<target_type>) + " " +
-                               std::string(property_name<target_type, ref::target_property>) + " " +
-                               describe_key(*key) + ": " + describe() + " references it from " +
-                               std::to_string(ids.size()) + (ids.size() == 1 ? " row" : " rows") + " (" +
-                               std::string(model_name<M>) + " " + std::string(property_name<M, id_index<M>>) + " " +
-                               describe_key(ids.front()) + (ids.size() > 1 ? ", ..." : "") +
-                               "); remove or relink them first, or declare on_delete<cascade> or on_delete<set_null>");
-      case delete_action::cascade:
-        for (const auto& id : ids) db_.remove<M>(id);
-        return;
-      case delete_action::set_null:
-        for (const auto& id : ids) db_.clear_key_of<M>(id, std::integral_constant<std::size_t, I>{});
-        return;
-    }
-  }
-
-  [[nodiscard]] bool references(const target_type& target) const override {
-    const auto* key = key_of(target);
-    auto* table = db_.find_table<M>();
-    return key != nullptr && table != nullptr && !table->template lookup<I>(*key).empty();
-  }
-
-  [[nodiscard]] std::size_t target_property() const noexcept override { return ref::target_property; }
-
-  [[nodiscard]] std::string describe() const override {
-    return std::string(model_name<M>) + "." + std::string(property_name<M, I>);
-  }
-
-private:
-  static const key_type_of<M, I>* key_of(const target_type& target) {
-    const auto& v = get_property<ref::target_property>(target);
-    if constexpr (is_optional<std::remove_cvref_t<decltype(v)>>::value) return v ? &*v : nullptr;
-    else return &v;
-  }
-
-  memory_database& db_;
-};
-
-template <class M, std::size_t I>
-void memory_database::register_referrer() {
-  using target = typename reference<M, I>::target;
-  static constexpr char tag = 0;
-  if (!registered_.insert(&tag).second) return;
-  referrers_of<target>().push_back(std::make_unique<memory_reference<M, I>>(*this));
-}
 
 }  // namespace tether::detail
 

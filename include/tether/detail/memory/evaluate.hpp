@@ -8,12 +8,13 @@
 
 #include <algorithm>
 #include <compare>
+#include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include <tether/connector.hpp>
-#include <tether/detail/visit_property.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -50,115 +51,115 @@ inline bool like_match(std::string_view text, std::string_view pattern) {
   return p == pattern.size();
 }
 
-/// Orders a non-null property value against an operand already coerced to the property's kind.
-template <class V>
-std::partial_ordering compare_plain(const V& property, const value& operand) {
-  if constexpr (std::is_same_v<V, bool>) {
-    if (const auto* b = std::get_if<bool>(&operand)) return property <=> *b;
-  } else if constexpr (std::is_integral_v<V>) {
-    if (const auto* i = std::get_if<std::int64_t>(&operand)) return static_cast<std::int64_t>(property) <=> *i;
-    if (const auto* d = std::get_if<double>(&operand)) return static_cast<double>(property) <=> *d;
-  } else if constexpr (std::is_floating_point_v<V>) {
-    if (const auto* d = std::get_if<double>(&operand)) return static_cast<double>(property) <=> *d;
-    if (const auto* i = std::get_if<std::int64_t>(&operand)) return static_cast<double>(property) <=> static_cast<double>(*i);
-  } else if constexpr (std::is_same_v<V, std::string>) {
-    if (const auto* s = std::get_if<std::string>(&operand)) return property.compare(*s) <=> 0;
-  } else if constexpr (std::is_same_v<V, time_point>) {
-    if (const auto* t = std::get_if<time_point>(&operand)) return property <=> *t;
+/// Orders a non-null property value (of any kind but string and JSON) against an operand already coerced to the
+/// property's kind.
+inline std::partial_ordering compare_values(const value& property, const value& operand) {
+  if (const auto* b = std::get_if<bool>(&property)) {
+    if (const auto* o = std::get_if<bool>(&operand)) return *b <=> *o;
+  } else if (const auto* i = std::get_if<std::int64_t>(&property)) {
+    if (const auto* o = std::get_if<std::int64_t>(&operand)) return *i <=> *o;
+    if (const auto* d = std::get_if<double>(&operand)) return static_cast<double>(*i) <=> *d;
+  } else if (const auto* d = std::get_if<double>(&property)) {
+    if (const auto* o = std::get_if<double>(&operand)) return *d <=> *o;
+    if (const auto* o = std::get_if<std::int64_t>(&operand)) return *d <=> static_cast<double>(*o);
+  } else if (const auto* t = std::get_if<time_point>(&property)) {
+    if (const auto* o = std::get_if<time_point>(&operand)) return *t <=> *o;
   }
   return std::partial_ordering::unordered;
 }
 
-template <class T>
-bool leaf_matches(const T& property, const predicate& p) {
-  using V = strip_optional_t<T>;
-  const V* present = nullptr;
-  if constexpr (is_optional<T>::value) {
-    if (property) present = &*property;
-  } else {
-    present = &property;
+/// A non-null stored value against an operand: strings are compared where they are stored, without a copy.
+class stored_operand {
+public:
+  stored_operand(const stored_property& p, const void* member) : property_(p), member_(member) {
+    if (p.kind != value_kind::string) loaded_ = p.ops->get(member);
   }
-  auto is_null = [](const value& v) { return std::holds_alternative<std::nullptr_t>(v); };
-  if (present == nullptr) return p.op == operator_kind::eq && is_null(p.values[0]);
-  if constexpr (std::is_same_v<V, nlohmann::json>) {
-    return false;  // the resolver refuses comparisons on object properties
-  } else {
-    auto cmp = [&](const value& v) { return compare_plain(*present, v); };
-    switch (p.op) {
-      case operator_kind::eq: return cmp(p.values[0]) == 0;
-      case operator_kind::neq: return is_null(p.values[0]) || cmp(p.values[0]) != 0;
-      case operator_kind::gt: return cmp(p.values[0]) > 0;
-      case operator_kind::gte: return cmp(p.values[0]) >= 0;
-      case operator_kind::lt: return cmp(p.values[0]) < 0;
-      case operator_kind::lte: return cmp(p.values[0]) <= 0;
-      case operator_kind::between: return cmp(p.values[0]) >= 0 && cmp(p.values[1]) <= 0;
-      case operator_kind::inq:
-        return std::any_of(p.values.begin(), p.values.end(), [&](const value& v) { return cmp(v) == 0; });
-      case operator_kind::nin:
-        return std::none_of(p.values.begin(), p.values.end(), [&](const value& v) { return cmp(v) == 0; });
-      case operator_kind::like:
-      case operator_kind::nlike:
-        if constexpr (std::is_same_v<V, std::string>) {
-          const bool hit = like_match(*present, std::get<std::string>(p.values[0]));
-          return p.op == operator_kind::like ? hit : !hit;
-        } else {
-          return false;
-        }
-      case operator_kind::and_:
-      case operator_kind::or_:
-        return false;
+
+  [[nodiscard]] std::partial_ordering compare(const value& operand) const {
+    if (property_.kind == value_kind::string) {
+      if (const auto* s = std::get_if<std::string>(&operand)) return property_.ops->text(member_)->compare(*s) <=> 0;
+      return std::partial_ordering::unordered;
     }
-    return false;
+    return compare_values(loaded_, operand);
   }
+
+  [[nodiscard]] const std::string& text() const { return *property_.ops->text(member_); }
+
+private:
+  const stored_property& property_;
+  const void* member_;
+  value loaded_;
+};
+
+inline bool leaf_matches(const model_info& m, const void* row, const predicate& p) {
+  const stored_property& property = m.property(p.property);
+  const void* member = m.member(row, p.property);
+  auto is_null = [](const value& v) { return std::holds_alternative<std::nullptr_t>(v); };
+  if (!property.ops->has_value(member)) return p.op == operator_kind::eq && is_null(p.values[0]);
+  if (property.kind == value_kind::json) return false;  // the resolver refuses comparisons on object properties
+  const stored_operand stored(property, member);
+  auto cmp = [&](const value& v) { return stored.compare(v); };
+  switch (p.op) {
+    case operator_kind::eq: return cmp(p.values[0]) == 0;
+    case operator_kind::neq: return is_null(p.values[0]) || cmp(p.values[0]) != 0;
+    case operator_kind::gt: return cmp(p.values[0]) > 0;
+    case operator_kind::gte: return cmp(p.values[0]) >= 0;
+    case operator_kind::lt: return cmp(p.values[0]) < 0;
+    case operator_kind::lte: return cmp(p.values[0]) <= 0;
+    case operator_kind::between: return cmp(p.values[0]) >= 0 && cmp(p.values[1]) <= 0;
+    case operator_kind::inq:
+      return std::any_of(p.values.begin(), p.values.end(), [&](const value& v) { return cmp(v) == 0; });
+    case operator_kind::nin:
+      return std::none_of(p.values.begin(), p.values.end(), [&](const value& v) { return cmp(v) == 0; });
+    case operator_kind::like:
+    case operator_kind::nlike: {
+      if (property.kind != value_kind::string) return false;
+      const bool hit = like_match(stored.text(), std::get<std::string>(p.values[0]));
+      return p.op == operator_kind::like ? hit : !hit;
+    }
+    case operator_kind::and_:
+    case operator_kind::or_:
+      return false;
+  }
+  return false;
 }
 
-template <class M>
-bool matches(const M& row, const predicate& p) {
+inline bool matches(const model_info& m, const void* row, const predicate& p) {
   switch (p.op) {
     case operator_kind::and_:
-      return std::all_of(p.children.begin(), p.children.end(), [&](const predicate& c) { return matches(row, c); });
+      return std::all_of(p.children.begin(), p.children.end(), [&](const predicate& c) { return matches(m, row, c); });
     case operator_kind::or_:
-      return std::any_of(p.children.begin(), p.children.end(), [&](const predicate& c) { return matches(row, c); });
+      return std::any_of(p.children.begin(), p.children.end(), [&](const predicate& c) { return matches(m, row, c); });
     default:
-      return with_property_index<M>(p.property, [&](auto i) { return leaf_matches(get_property<i>(row), p); });
+      return leaf_matches(m, row, p);
   }
 }
 
 /// Three-way order of two rows on one property; null sorts first.
-template <class M>
-std::weak_ordering compare_rows(const M& a, const M& b, std::size_t property) {
-  return with_property_index<M>(property, [&](auto i) -> std::weak_ordering {
-    const auto& x = get_property<i>(a);
-    const auto& y = get_property<i>(b);
-    using T = std::remove_cvref_t<decltype(x)>;
-    using V = strip_optional_t<T>;
-    if constexpr (std::is_same_v<V, nlohmann::json>) {
-      return std::weak_ordering::equivalent;
-    } else {
-      const V* px = nullptr;
-      const V* py = nullptr;
-      if constexpr (is_optional<T>::value) {
-        px = x ? &*x : nullptr;
-        py = y ? &*y : nullptr;
-      } else {
-        px = &x;
-        py = &y;
-      }
-      if (px == nullptr || py == nullptr) return (px != nullptr) <=> (py != nullptr);
-      if (*px < *py) return std::weak_ordering::less;
-      if (*py < *px) return std::weak_ordering::greater;
-      return std::weak_ordering::equivalent;
-    }
-  });
+inline std::weak_ordering compare_rows(const model_info& m, const void* a, const void* b, std::size_t property) {
+  const stored_property& p = m.property(property);
+  const void* x = m.member(a, property);
+  const void* y = m.member(b, property);
+  if (p.kind == value_kind::json) return std::weak_ordering::equivalent;
+  const bool has_x = p.ops->has_value(x);
+  const bool has_y = p.ops->has_value(y);
+  if (!has_x || !has_y) return has_x <=> has_y;
+  if (p.kind == value_kind::string) {
+    const int c = p.ops->text(x)->compare(*p.ops->text(y));
+    return c < 0 ? std::weak_ordering::less : c > 0 ? std::weak_ordering::greater : std::weak_ordering::equivalent;
+  }
+  const auto c = compare_values(p.ops->get(x), p.ops->get(y));
+  if (c < 0) return std::weak_ordering::less;
+  if (c > 0) return std::weak_ordering::greater;
+  return std::weak_ordering::equivalent;
 }
 
 /// Sorts row pointers by the query's order, keeping id order among equals.
-template <class M>
-void sort_rows(std::vector<const M*>& rows, const std::vector<sort_key>& order) {
+inline void sort_rows(const model_info& m, std::vector<const void*>& rows, const std::vector<sort_key>& order) {
   if (order.empty()) return;
-  std::stable_sort(rows.begin(), rows.end(), [&](const M* a, const M* b) {
+  std::stable_sort(rows.begin(), rows.end(), [&](const void* a, const void* b) {
     for (const auto& key : order) {
-      const auto c = compare_rows(*a, *b, key.property);
+      const auto c = compare_rows(m, a, b, key.property);
       if (c != 0) return key.descending ? c > 0 : c < 0;
     }
     return false;

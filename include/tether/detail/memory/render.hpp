@@ -5,14 +5,13 @@
 /// The text the memory connector reports to on_query: the query as a LoopBack filter in JSON, so a log line
 /// reads like what a LoopBack user would have written.
 
-#include <span>
 #include <string>
 
 #include <nlohmann/json.hpp>
 
 #include <tether/connector.hpp>
 #include <tether/json.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -46,14 +45,13 @@ inline const char* operator_name(operator_kind op) noexcept {
   return "?";
 }
 
-template <class M>
-nlohmann::json predicate_json(const predicate& p) {
+inline nlohmann::json predicate_json(const model_info& m, const predicate& p) {
   if (p.op == operator_kind::and_ || p.op == operator_kind::or_) {
     nlohmann::json children = nlohmann::json::array();
-    for (const auto& child : p.children) children.push_back(predicate_json<M>(child));
+    for (const auto& child : p.children) children.push_back(predicate_json(m, child));
     return {{operator_name(p.op), children}};
   }
-  const std::string name(properties<M>()[p.property].name);
+  const std::string name(m.property(p.property).name);
   if (p.op == operator_kind::eq) return {{name, value_json(p.values[0])}};
   nlohmann::json operands = nlohmann::json::array();
   for (const auto& v : p.values) operands.push_back(value_json(v));
@@ -61,27 +59,31 @@ nlohmann::json predicate_json(const predicate& p) {
   return {{name, {{operator_name(p.op), single ? operands[0] : operands}}}};
 }
 
-template <class M>
-std::string render_query(const query& q) {
+inline std::string render_query(const model_info& m, const query& q) {
   nlohmann::json out = nlohmann::json::object();
-  if (q.where) out["where"] = predicate_json<M>(*q.where);
+  if (q.where) out["where"] = predicate_json(m, *q.where);
   if (!q.fields.empty()) {
     out["fields"] = nlohmann::json::array();
-    for (const auto f : q.fields) out["fields"].push_back(std::string(properties<M>()[f].name));
+    for (const auto f : q.fields) out["fields"].push_back(std::string(m.property(f).name));
   }
   if (!q.order.empty()) {
     out["order"] = nlohmann::json::array();
     for (const auto& o : q.order)
-      out["order"].push_back(std::string(properties<M>()[o.property].name) + (o.descending ? " DESC" : " ASC"));
+      out["order"].push_back(std::string(m.property(o.property).name) + (o.descending ? " DESC" : " ASC"));
   }
   if (q.limit) out["limit"] = *q.limit;
   if (q.skip) out["skip"] = q.skip;
   return out.dump();
 }
 
-template <class M>
-std::string render_rows(std::span<M> rows) {
-  if (rows.size() == 1) return nlohmann::json(rows[0]).dump();
+inline std::string render_row(const model_info& m, const void* row) {
+  nlohmann::json j;
+  write_json(j, m, row);
+  return j.dump();
+}
+
+inline std::string render_rows(const model_info& m, row_span rows) {
+  if (rows.size() == 1) return render_row(m, rows[0]);
   return std::to_string(rows.size()) + " rows";
 }
 

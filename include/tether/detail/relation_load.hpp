@@ -1,0 +1,205 @@
+#ifndef TETHER_DETAIL_RELATION_LOAD_HPP
+#define TETHER_DETAIL_RELATION_LOAD_HPP
+
+/// @file
+/// How a belongs_to loads its target, without knowing the target's type: where the load goes (the datasource
+/// the owner came from, else the one the target model is attached to), where it runs (the caller's thread or a
+/// worker, as the datasource says), and how its answer reaches the cache and every waiter (link_state.hpp).
+
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <tether/connector.hpp>
+#include <tether/detail/link_state.hpp>
+#include <tether/detail/operations.hpp>
+#include <tether/detail/row_buffer.hpp>
+#include <tether/detail/source.hpp>
+#include <tether/error.hpp>
+#include <tether/filter.hpp>
+#include <tether/model_info.hpp>
+#include <tether/value.hpp>
+
+namespace tether::detail {
+
+enum class load_kind { cached, refresh, filtered };
+
+/// What a relation's target is: the model, and the property of it that the key references.
+struct relation_target_ref {
+  const model_info& model;
+  std::size_t property;
+};
+
+/// "Customer id 5", for messages.
+inline std::string describe_link(const relation_target_ref& target, const value& key) {
+  return std::string(target.model.name()) + " " + std::string(target.model.property(target.property).name) + " " +
+         describe(key);
+}
+
+/// The datasource a thread last reached through a datasource number: a relation's load finds it again without
+/// the registry's lock and lookup. Good while that datasource lives and is open; numbers are not reused.
+struct recent_route {
+  source_id id = 0;
+  std::weak_ptr<source> to;
+};
+inline thread_local recent_route recent;
+
+/// Where a relation's loads and writes go: the datasource the owner came from, else the one the target model is
+/// attached to; null when neither knows the target.
+inline std::shared_ptr<source> route_of(source_id origin, const model_info& target) {
+  if (origin != 0 && recent.id == origin) {
+    if (auto to = recent.to.lock(); to != nullptr && to->open()) return to;
+  }
+  std::shared_ptr<source> to = source_registry::find(origin);
+  if (to == nullptr || !to->open()) to = target.attached().get();
+  if (to == nullptr || !to->open() || !to->knows(target)) return nullptr;
+  if (to->id() == origin) recent = {origin, to};
+  return to;
+}
+
+/// route_of, or not_attached saying what could not be done.
+inline std::shared_ptr<source> route_or_throw(source_id origin, const relation_target_ref& target, const value& key,
+                                              std::string_view action) {
+  auto to = route_of(origin, target.model);
+  if (to == nullptr) {
+    throw not_attached("tether: cannot " + std::string(action) + " " + describe_link(target, key) + ": " +
+                       std::string(target.model.name()) +
+                       " is not attached to a datasource; call automigrate or autoupdate with it, or load the "
+                       "owner through a repository");
+  }
+  return to;
+}
+
+// Moving or changing a relation while another thread uses it is a data race by contract, so taking the state
+// needs no read-modify-write; skipping it matters when a find copies and drops thousands of relations.
+inline link_state* take_state(std::atomic<link_state*>& slot) noexcept {
+  auto* state = slot.load(std::memory_order_acquire);
+  if (state != nullptr) slot.store(nullptr, std::memory_order_release);
+  return state;
+}
+
+/// The owner lets go of its state (destroyed, or its key changed): loads in flight fill no cache.
+inline void release_state(std::atomic<link_state*>& slot) noexcept {
+  if (auto* state = take_state(slot)) {
+    {
+      std::lock_guard lock(state->mutex);
+      state->owner_alive = false;
+    }
+    state->release();
+  }
+}
+
+/// Const loads may race to create the state; the first one wins and the others use it.
+inline link_state* ensure_state(std::atomic<link_state*>& slot) {
+  auto* state = slot.load(std::memory_order_acquire);
+  if (state != nullptr) return state;
+  auto* fresh = new link_state();
+  if (slot.compare_exchange_strong(state, fresh, std::memory_order_acq_rel)) return fresh;
+  fresh->release();
+  return state;
+}
+
+/// The answer a load state holds for the owner's key, if any.
+inline bool state_answer(const std::atomic<link_state*>& slot, std::shared_ptr<void>& target) {
+  auto* state = slot.load(std::memory_order_acquire);
+  if (state == nullptr) return false;
+  std::lock_guard lock(state->mutex);
+  if (!state->loaded) return false;
+  target = state->target;
+  return true;
+}
+
+/// Runs load `load` of `key` and completes it: the fetch runs where the datasource says (here, or a worker); the
+/// result or the failure always reaches the state, which fills the cache (if still wanted) and every waiter.
+inline void launch_load(link_state* state, link_state::load_id load, bool writes_cache, source_id origin,
+                        const relation_target_ref& target, value key, load_kind kind, const filter* f) {
+  struct completion {
+    link_state* state;
+    link_state::load_id load;
+    bool writes_cache;
+    void operator()(std::exception_ptr failure, const std::shared_ptr<void>& answer) const {
+      state->complete(load, writes_cache, std::move(failure), answer);
+      state->release();
+    }
+  };
+  state->add_reference();
+  const completion finish{state, load, writes_cache};
+  if (std::holds_alternative<std::nullptr_t>(key)) return finish(nullptr, nullptr);  // a filtered load of a null key
+  std::shared_ptr<source> to;
+  try {
+    to = route_or_throw(origin, target, key, "load");
+  } catch (...) {
+    return finish(std::current_exception(), nullptr);
+  }
+  filter narrowed;
+  if (kind == load_kind::filtered) {
+    narrowed = *f;
+    narrowed.where(std::string(target.model.property(target.property).name), key).limit(1);
+  }
+  source* store = to.get();
+  auto task = [store, finish, target, key = std::move(key), narrowed = std::move(narrowed), kind] {
+    std::shared_ptr<void> answer;
+    try {
+      if (kind == load_kind::filtered) {
+        shared_buffer rows(target.model);
+        store->find(target.model, narrowed, rows);
+        if (!rows.shared().empty()) answer = std::move(rows.shared().front());
+      } else {
+        answer = store->lookup(target.model, target.property, key);
+      }
+    } catch (const would_wait&) {
+      throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
+    } catch (...) {
+      const no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
+      // The message context of a failure is built only when one happens.
+      return finish(current_exception_with_context("tether: loading " + describe_link(target, key) + ": "), nullptr);
+    }
+    const no_wait_scope waiting_allowed(false);
+    finish(nullptr, answer);
+  };
+  if (store->run_here(task_ref(task))) return;
+  // On a worker, the task keeps the datasource (and so the store it reads) alive itself.
+  store->run([task = std::move(task), alive = std::move(to)] { task(); });
+}
+
+/// Starts a load of the relation whose state lives in `slot`: answered from the cache when `kind` allows, joined
+/// to the plain load in flight, or launched; `waiter` receives the answer exactly once.
+inline void start_load(std::atomic<link_state*>& slot, value key, source_id origin, const relation_target_ref& target,
+                       load_kind kind, const filter* f, load_waiter waiter) {
+  link_state* state = ensure_state(slot);
+  link_state::load_id load = 0;
+  bool writes_cache = false;
+  std::shared_ptr<void> answer;
+  {
+    std::unique_lock lock(state->mutex);
+    const bool null_key = std::holds_alternative<std::nullptr_t>(key);
+    if (kind == load_kind::cached && state->loaded) {
+      answer = state->target;
+    } else if (null_key && kind != load_kind::filtered) {
+      // A null key answers null with no I/O, and that answer is cached like any other.
+      state->loaded = true;
+      state->target = nullptr;
+    } else if (kind == load_kind::cached && state->pending != 0) {
+      // Share the load in flight; its starter launched it.
+      state->waiting.emplace_back(state->pending, std::move(waiter));
+      return;
+    } else {
+      writes_cache = kind != load_kind::filtered || !f->narrows();
+      load = state->start(writes_cache);
+      if (kind != load_kind::filtered) state->pending = load;
+      state->waiting.emplace_back(load, std::move(waiter));
+    }
+  }
+  // Answered without a load: outside the lock, since a callback may use this relation again.
+  if (load == 0) return waiter.deliver(nullptr, answer);
+  launch_load(state, load, writes_cache, origin, target, std::move(key), kind, f);
+}
+
+}  // namespace tether::detail
+
+#endif
