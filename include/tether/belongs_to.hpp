@@ -21,6 +21,7 @@
 #include <utility>
 
 #include <tether/detail/link_state.hpp>
+#include <tether/detail/relation_core.hpp>
 #include <tether/detail/relation_load.hpp>
 #include <tether/detail/relation_options.hpp>
 #include <tether/detail/source.hpp>
@@ -107,8 +108,6 @@ struct relation_types<Target, Options, false, false> {
   using key = std::int64_t;
 };
 
-struct relation_access;
-
 template <class Relation>
 struct erased_relation;
 
@@ -120,7 +119,7 @@ struct erased_relation;
 /// `foreign_key<"...">` names it), with the key type of the target property it references (its id, or
 /// `primary_key<"...">`). See API.md, "The accessor", for every call.
 template <class Target, class... Options>
-class belongs_to {
+class belongs_to : private detail::relation_core {
   using options = detail::relation_options<Options...>;
 
   static_assert(options::all_known,
@@ -169,22 +168,9 @@ public:
   }
 
   belongs_to() = default;
-
-  belongs_to(const belongs_to& other) : key_(other.key_), origin_(other.origin_) {
-    if (other.state_.load(std::memory_order_acquire) == nullptr) {
-      cached_ = other.cached_;
-      cached_loaded_ = other.cached_loaded_;
-    } else {
-      std::tie(cached_loaded_, cached_) = other.current_answer();
-    }
-  }
-
+  belongs_to(const belongs_to& other) = default;
   belongs_to(belongs_to&& other) noexcept
-      : key_(std::exchange(other.key_, std::nullopt)),
-        cached_(std::move(other.cached_)),
-        state_(other.take_state()),
-        origin_(other.origin_),
-        cached_loaded_(std::exchange(other.cached_loaded_, false)) {}
+      : relation_core(std::move(other)), key_(std::exchange(other.key_, std::nullopt)) {}
 
   belongs_to& operator=(const belongs_to& other) {
     if (this != &other) *this = belongs_to(other);
@@ -193,17 +179,13 @@ public:
 
   belongs_to& operator=(belongs_to&& other) noexcept {
     if (this != &other) {
-      detail::release_state(state_);
+      relation_core::operator=(std::move(other));
       key_ = std::exchange(other.key_, std::nullopt);
-      cached_ = std::move(other.cached_);
-      cached_loaded_ = std::exchange(other.cached_loaded_, false);
-      state_.store(other.take_state(), std::memory_order_release);
-      origin_ = other.origin_;
     }
     return *this;
   }
 
-  ~belongs_to() { detail::release_state(state_); }
+  ~belongs_to() = default;
 
   /// @brief Sets the key: `order.customer = 5;`, `= "ops@example.com"`, `= std::nullopt`. A different key drops
   /// the cache. Narrowing conversions are refused.
@@ -226,10 +208,10 @@ public:
   [[nodiscard]] const std::optional<key_type>& key() const noexcept { return key_; }
 
   /// @brief The cached target, synchronously, never any I/O; null when nothing is cached or the key is null.
-  [[nodiscard]] pointer operator()() const { return current_answer().second; }
+  [[nodiscard]] pointer operator()() const { return typed(answer().second); }
 
   /// @brief True when the cache holds the answer for the current key (possibly "no row" or the null key).
-  [[nodiscard]] bool loaded() const { return current_answer().first; }
+  [[nodiscard]] bool loaded() const { return answer().first; }
 
   /// @brief The target: a ready future from a valid cache, otherwise a load through the datasource.
   [[nodiscard]] std::future<pointer> get() const { return as_future(detail::load_kind::cached, nullptr); }
@@ -304,7 +286,6 @@ public:
   }
 
 private:
-  friend struct detail::relation_access;
   friend struct detail::erased_relation<belongs_to>;
 
   static std::optional<key_type> target_key(const target_type& target) {
@@ -338,39 +319,17 @@ private:
     remember(std::move(target));
   }
 
-  // The cache has two places. What the owner's own calls decide (set, include, JSON, unlink) is kept inline:
-  // they are mutations, never concurrent with other use of the object, and cost no allocation. What a const
-  // load decides is kept in the shared state, which other threads may be writing; once it holds an answer,
-  // that answer is the newer one and wins.
-  [[nodiscard]] std::pair<bool, pointer> current_answer() const {
-    if (std::shared_ptr<void> answer; detail::state_answer(state_, answer)) {
-      auto* raw = static_cast<target_type*>(answer.get());
-      return {true, pointer(std::move(answer), raw)};
-    }
-    return {cached_loaded_, cached_};
+  /// The cached answer as the target type.
+  static pointer typed(std::shared_ptr<void> target) noexcept {
+    auto* raw = static_cast<target_type*>(target.get());
+    return pointer(std::move(target), raw);
   }
-
-  /// Caches `target` as the answer for the current key, and lets loads in flight for it go.
-  void remember(pointer target) noexcept {
-    detail::release_state(state_);
-    cached_ = std::move(target);
-    cached_loaded_ = true;
-  }
-
-  /// Drops every answer: the key changed.
-  void forget() noexcept {
-    detail::release_state(state_);
-    cached_.reset();
-    cached_loaded_ = false;
-  }
-
-  detail::link_state* take_state() noexcept { return detail::take_state(state_); }
 
   /// Where writes through the relation go: the datasource the owner came from, else the one the target is
   /// attached to.
   std::shared_ptr<detail::source> resolve(std::string_view action) const {
     static_assert(check_in_model<void>());
-    return detail::route_or_throw(origin_, target_ref(), detail::to_value(key_), action);
+    return detail::route_or_throw(origin(), target_ref(), detail::to_value(key_), action);
   }
 
   std::future<pointer> as_future(detail::load_kind kind, const filter* f) const {
@@ -387,34 +346,14 @@ private:
 
   void start_load(detail::load_kind kind, const filter* f, detail::load_waiter waiter) const {
     static_assert(check_in_model<void>());
-    if (kind == detail::load_kind::cached) {
-      if (auto [loaded, cached] = current_answer(); loaded) return waiter.deliver(nullptr, cached);
-    }
-    detail::start_load(state_, detail::to_value(key_), origin_, target_ref(), kind, f, std::move(waiter));
+    if (kind == detail::load_kind::cached && deliver_cached(waiter)) return;
+    load(detail::to_value(key_), target_ref(), kind, f, std::move(waiter));
   }
 
   std::optional<key_type> key_;
-  pointer cached_;
-  mutable std::atomic<detail::link_state*> state_{nullptr};
-  detail::source_id origin_ = 0;  ///< the datasource the owner came from (0: none)
-  bool cached_loaded_ = false;
 };
 
 namespace detail {
-
-/// What the datasource, include and JSON may do to a relation that its public interface does not offer.
-struct relation_access {
-  template <class Relation>
-  static void set_origin(Relation& relation, source_id origin) noexcept {
-    relation.origin_ = origin;
-  }
-
-  /// Caches `target` as the answer for the current key (null: "no row").
-  template <class Relation>
-  static void cache(Relation& relation, typename Relation::pointer target) noexcept {
-    relation.remember(std::move(target));
-  }
-};
 
 /// A belongs_to member as code that does not know its type uses it: its key as a stored value (written through
 /// the relation's assignment, so a cache that no longer matches is dropped), and its cache and origin.
@@ -448,18 +387,14 @@ struct erased_relation<belongs_to<Target, Options...>> {
     of(member) = read_value<stored>(j, model, property);
   }
 
-  static void set_origin(void* member, source_id origin) noexcept { of(member).origin_ = origin; }
-  static void keep_key_only(void* member) noexcept {
-    auto& r = of(member);
-    stored k = std::move(r.key_);
-    r = relation{};
-    r.key_ = std::move(k);
-  }
-  static void cache(void* member, const std::shared_ptr<void>& target) noexcept {
-    of(member).remember(std::static_pointer_cast<typename relation::target_type>(target));
-  }
+  static relation_core& core(void* member) noexcept { return of(member); }
+  static const relation_core& core(const void* member) noexcept { return of(member); }
+
+  static void set_origin(void* member, source_id origin) noexcept { core(member).set_origin(origin); }
+  static void keep_key_only(void* member) noexcept { core(member).clear(); }
+  static void cache(void* member, const std::shared_ptr<void>& target) noexcept { core(member).remember(target); }
   static bool cached(const void* member, std::shared_ptr<void>& target) {
-    auto [loaded, answer] = of(member).current_answer();
+    auto [loaded, answer] = core(member).answer();
     if (loaded) target = std::move(answer);
     return loaded;
   }

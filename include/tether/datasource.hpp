@@ -39,6 +39,33 @@
 namespace tether {
 namespace detail {
 
+/// The workers that run relation loads a connector cannot run on the caller's thread: a Boost.Asio thread
+/// pool, started on first use. An inline connector runs every load on the caller, so it has none, and compiles
+/// none of the pool.
+template <bool Needed>
+class load_workers {
+public:
+  void post(unsigned, std::function<void()> task) { task(); }
+  void join() noexcept {}
+};
+
+template <>
+class load_workers<true> {
+public:
+  void post(unsigned count, std::function<void()> task) {
+    std::call_once(started_, [&] { pool_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(count)); });
+    boost::asio::post(*pool_, std::move(task));
+  }
+  /// Waits for the loads in flight.
+  void join() {
+    if (pool_) pool_->join();
+  }
+
+private:
+  std::once_flag started_;
+  std::unique_ptr<boost::asio::thread_pool> pool_;
+};
+
 /// The shared part of a datasource: what relations and repositories hold on to. It implements the seam of
 /// `source` for connector C, and decides where relation loads run.
 template <connector C>
@@ -74,12 +101,7 @@ public:
     }
   }
 
-  void run(std::function<void()> task) override {
-    std::call_once(pool_started_, [this] {
-      pool_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(worker_count()));
-    });
-    boost::asio::post(*pool_, std::move(task));
-  }
+  void run(std::function<void()> task) override { workers_.post(worker_count(), std::move(task)); }
 
   /// How many loads run at once: max(2, hardware threads), or more when the connector asks for more (a
   /// connection pool whose connections would otherwise wait for a worker) through `worker_count()`.
@@ -94,7 +116,7 @@ public:
   /// the models attached here.
   void close() {
     close_models();
-    if (pool_) pool_->join();
+    workers_.join();
   }
 
 protected:
@@ -129,8 +151,7 @@ protected:
 
 private:
   C connector_;
-  std::once_flag pool_started_;
-  std::unique_ptr<boost::asio::thread_pool> pool_;
+  load_workers<!inline_connector<C>> workers_;
 };
 
 /// Orders models so that every referenced model comes before the models that reference it (cycles keep the

@@ -19,6 +19,7 @@
 
 #include <tether/connector.hpp>
 #include <tether/detail/memory/database.hpp>
+#include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/render.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
@@ -36,9 +37,10 @@ public:
   static constexpr bool runs_inline = true;
 
   /// @brief A store that lives as long as the datasource.
-  memory() : db_(std::make_unique<detail::memory_database>(std::nullopt)) {}
+  memory() : db_(std::make_unique<detail::memory_database>(nullptr)) {}
   /// @brief A store kept in `file`, read now if it exists. Throws connection_error when it is no data file.
-  explicit memory(std::filesystem::path file) : db_(std::make_unique<detail::memory_database>(std::move(file))) {}
+  explicit memory(std::filesystem::path file)
+      : db_(std::make_unique<detail::memory_database>(std::make_unique<detail::json_memory_file>(std::move(file)))) {}
   explicit memory(const char* file) : memory(std::filesystem::path(file)) {}
 
   void ensure_table(const model_info& m, const query_observer& log) {

@@ -19,15 +19,11 @@
 #include <utility>
 
 #include <boost/hana/accessors.hpp>
-#include <boost/hana/at.hpp>
 #include <boost/hana/adapt_struct.hpp>
 #include <boost/hana/concept/struct.hpp>
 #include <boost/hana/define_struct.hpp>
-#include <boost/hana/first.hpp>
-#include <boost/hana/length.hpp>
 #include <boost/hana/pair.hpp>
 #include <boost/hana/prepend.hpp>
-#include <boost/hana/second.hpp>
 #include <boost/hana/string.hpp>
 #include <boost/hana/tuple.hpp>
 #include <nlohmann/json_fwd.hpp>
@@ -94,26 +90,69 @@ constexpr value_kind kind_of() noexcept {
   else return value_kind::json;
 }
 
+template <class... T>
+struct type_list {};
+
+/// Picks the I-th type of a pack by overload resolution: one instantiation per pack, not one per index.
+template <std::size_t I, class T>
+struct indexed_type {
+  using type = T;
+};
+template <class Indexes, class... T>
+struct type_indexer;
+template <std::size_t... I, class... T>
+struct type_indexer<std::index_sequence<I...>, T...> : indexed_type<I, T>... {};
+template <std::size_t I, class T>
+indexed_type<I, T> select_type(const indexed_type<I, T>&);
+
+template <std::size_t I, class List>
+struct type_at_impl;
+template <std::size_t I, class... T>
+struct type_at_impl<I, type_list<T...>> {
+  using type = typename decltype(select_type<I>(type_indexer<std::index_sequence_for<T...>, T...>{}))::type;
+};
+template <std::size_t I, class List>
+using type_at = typename type_at_impl<I, List>::type;
+
+/// A hana::string as a string_view with static storage.
+template <class S>
+struct hana_string_chars;
+template <char... C>
+struct hana_string_chars<boost::hana::string<C...>> {
+  static constexpr char value[] = {C..., '\0'};
+  static constexpr std::string_view view{value, sizeof...(C)};
+};
+
+/// What Hana's descriptor of a struct says, read once from the type of its accessor tuple (a hana::tuple of
+/// hana::pair<name, accessor>): the accessors and the member names. Every per-member question about a model is
+/// answered from here, so the descriptor is unpacked once per model, not once per question and member.
+template <class Accessors>
+struct hana_members;
+template <class... Names, class... Accessors>
+struct hana_members<boost::hana::tuple<boost::hana::pair<Names, Accessors>...>> {
+  static constexpr std::size_t count = sizeof...(Accessors);
+  using accessors = type_list<Accessors...>;
+  static constexpr std::array<std::string_view, count> names{hana_string_chars<Names>::view...};
+};
+
 template <class M>
-constexpr auto accessors_of() noexcept {
-  return boost::hana::accessors<M>();
-}
+using members_of = hana_members<std::remove_cvref_t<decltype(boost::hana::accessors<M>())>>;
 
 template <class M, std::size_t I>
 constexpr decltype(auto) member_of(M& instance) noexcept {
-  return boost::hana::second(boost::hana::at_c<I>(accessors_of<std::remove_const_t<M>>()))(instance);
+  using accessor = type_at<I, typename members_of<std::remove_const_t<M>>::accessors>;
+  return accessor{}(instance);
 }
 
 template <class M>
-inline constexpr std::size_t member_count = decltype(boost::hana::length(accessors_of<M>()))::value;
+inline constexpr std::size_t member_count = members_of<M>::count;
 
 template <class M, std::size_t I>
 using member_type = std::remove_cvref_t<decltype(member_of<M, I>(std::declval<M&>()))>;
 
 template <class M, std::size_t I>
 struct member_name_of {
-  static constexpr std::string_view value =
-      boost::hana::to<char const*>(boost::hana::first(boost::hana::at_c<I>(accessors_of<M>())));
+  static constexpr std::string_view value = members_of<M>::names[I];
 };
 
 template <class M, std::size_t I>
@@ -213,11 +252,10 @@ constexpr std::string_view id_property_name() noexcept {
 /// Index of the member named `name`, or no_property.
 template <class M>
 constexpr std::size_t member_index(std::string_view name) noexcept {
-  std::size_t found = no_property;
-  for_each_property<M>([&](auto i) {
-    if (found == no_property && member_name<M, i> == name) found = i;
-  });
-  return found;
+  const auto& names = members_of<M>::names;
+  for (std::size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return i;
+  return no_property;
 }
 
 template <class M, fixed_string Name>
@@ -299,24 +337,32 @@ struct member_fixed_name {
   static constexpr auto value = to_fixed_string<member_name_of<M, I>>();
 };
 
+/// Row I of M's property table; the static_assert names the model and member when the type is not supported.
+template <class M, std::size_t I>
+constexpr property_info property_row() noexcept {
+  using T = property_type<M, I>;
+  static_assert(property_value<T> || unsupported_property_type<M, member_fixed_name<M, I>::value, T>::value,
+                "tether: unsupported property type; a property must be an integer, floating point, bool, "
+                "std::string, std::chrono::system_clock::time_point, nlohmann::json, std::optional of one of "
+                "these, or a tether::belongs_to");
+  if constexpr (property_value<T>) {
+    const bool is_id = I == id_index_of<M>();
+    return {property_name<M, I>, kind_of<T>(), is_optional<T>::value, is_id,
+            is_id && kind_of<T>() == value_kind::integer, is_foreign_key<M, I>};
+  } else {
+    return {};
+  }
+}
+
+template <class M, std::size_t... I>
+constexpr std::array<property_info, sizeof...(I)> property_rows(std::index_sequence<I...>) noexcept {
+  return {property_row<M, I>()...};
+}
+
 template <class M>
 struct property_table_of {
-  static constexpr auto value = [] {
-    std::array<property_info, property_count<M>> table{};
-    for_each_property<M>([&](auto i) {
-      using T = property_type<M, i>;
-      static_assert(property_value<T> || unsupported_property_type<M, member_fixed_name<M, i>::value, T>::value,
-                    "tether: unsupported property type; a property must be an integer, floating point, bool, "
-                    "std::string, std::chrono::system_clock::time_point, nlohmann::json, std::optional of one of "
-                    "these, or a tether::belongs_to");
-      if constexpr (property_value<T>) {
-        const bool is_id = i == id_index_of<M>();
-        table[i] = property_info{property_name<M, i>, kind_of<T>(), is_optional<T>::value, is_id,
-                                 is_id && kind_of<T>() == value_kind::integer, is_foreign_key<M, i>};
-      }
-    });
-    return table;
-  }();
+  static constexpr std::array<property_info, property_count<M>> value =
+      property_rows<M>(std::make_index_sequence<property_count<M>>{});
 };
 
 }  // namespace detail
@@ -329,26 +375,40 @@ struct foreign_key_collides : std::false_type {};
 template <class M, fixed_string IdName, class T>
 struct unsupported_id_type : std::false_type {};
 
+/// The first foreign key whose stored name another property has too, or no_property. Read off the property
+/// table, so the check costs one constant evaluation, not one instantiation per pair of properties.
+template <std::size_t N>
+constexpr std::size_t colliding_key(const std::array<property_info, N>& table) noexcept {
+  for (std::size_t a = 0; a < N; ++a)
+    for (std::size_t b = a + 1; b < N; ++b)
+      if (table[a].name == table[b].name) return table[a].foreign_key ? a : b;
+  return no_property;
+}
+
+template <class M, std::size_t I>
+constexpr bool check_member() {
+  using member = member_type<M, I>;
+  if constexpr (relation_member<member>) static_assert(member::template check_in_model<M>());
+  return true;
+}
+
+template <class M, std::size_t... I>
+constexpr bool check_members(std::index_sequence<I...>) {
+  return (check_member<M, I>() && ...);
+}
+
 /// Every compile-time check of a model, in one place; every entry point (repository, JSON, definitions)
 /// names `model_checked<M>` so that a misuse is reported once, where it is first used.
 template <class M>
 constexpr bool check_model() {
-  (void)property_table_of<M>::value;
-  for_each_property<M>([](auto i) {
-    for_each_property<M>([](auto j) {
-      constexpr std::size_t a = decltype(i)::value;
-      constexpr std::size_t b = decltype(j)::value;
-      if constexpr (a < b && property_name<M, a> == property_name<M, b>) {
-        constexpr std::size_t key = is_foreign_key<M, a> ? a : b;
-        static_assert(foreign_key_collides<M, member_fixed_name<M, key>::value>::value,
-                      "tether: two properties of the model have one stored name (a belongs_to's foreign key is "
-                      "its member name plus Id); rename the property, or name the key with "
-                      "tether::foreign_key<\"...\">");
-      }
-    });
-    using member = member_type<M, i>;
-    if constexpr (relation_member<member>) static_assert(member::template check_in_model<M>());
-  });
+  constexpr std::size_t collision = colliding_key(property_table_of<M>::value);
+  if constexpr (collision != no_property) {
+    static_assert(foreign_key_collides<M, member_fixed_name<M, collision>::value>::value,
+                  "tether: two properties of the model have one stored name (a belongs_to's foreign key is "
+                  "its member name plus Id); rename the property, or name the key with "
+                  "tether::foreign_key<\"...\">");
+  }
+  check_members<M>(std::make_index_sequence<property_count<M>>{});
   if constexpr (has_id<M>) {
     using T = property_type<M, id_index<M>>;
     using V = strip_optional_t<T>;

@@ -285,32 +285,33 @@ struct relation_info_of {
                                        &erased_relation<relation>::ops};
 };
 
-template <class M>
-std::vector<stored_property> describe_properties() {
-  std::vector<stored_property> out;
-  out.reserve(property_count<M>);
-  // Where each member lives, read off one value-initialised row: the Hana accessors give members, not offsets.
+/// Stored property I of M, its offset read off `probe`: the Hana accessors give members, not offsets.
+template <class M, std::size_t I>
+stored_property describe_property(const M& probe) {
+  using member = member_type<M, I>;
+  stored_property p;
+  static_cast<property_info&>(p) = property_table_of<M>::value[I];
+  p.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&member_of<const M, I>(probe)) -
+                                      reinterpret_cast<const char*>(&probe));
+  if constexpr (relation_member<member>) {
+    p.ops = &erased_relation<member>::key_ops;
+    p.relation = &relation_info_of<M, I>::value;
+  } else {
+    p.ops = &plain_value_ops<member>::table;
+  }
+  return p;
+}
+
+template <class M, std::size_t... I>
+std::vector<stored_property> describe_properties(std::index_sequence<I...>) {
   const M probe{};
-  const auto* base = reinterpret_cast<const char*>(&probe);
-  for_each_property<M>([&](auto i) {
-    using member = member_type<M, i>;
-    stored_property p;
-    static_cast<property_info&>(p) = properties<M>()[i];
-    p.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&member_of<const M, i>(probe)) - base);
-    if constexpr (relation_member<member>) {
-      p.ops = &erased_relation<member>::key_ops;
-      p.relation = &relation_info_of<M, i>::value;
-    } else {
-      p.ops = &plain_value_ops<member>::table;
-    }
-    out.push_back(p);
-  });
-  return out;
+  return {describe_property<M, I>(probe)...};
 }
 
 template <class M>
 const model_info& model_info_of_type() {
-  static const model_info info(model_name<M>, id_index_of<M>(), row_ops_of<M>::table, describe_properties<M>());
+  static const model_info info(model_name<M>, id_index_of<M>(), row_ops_of<M>::table,
+                               describe_properties<M>(std::make_index_sequence<property_count<M>>{}));
   return info;
 }
 

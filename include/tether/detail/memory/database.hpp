@@ -3,15 +3,10 @@
 
 /// @file
 /// The memory connector's database: tables, referential integrity between them, an undo log that makes every
-/// operation and every transaction all-or-nothing, and optional persistence to a JSON file in the layout of
-/// LoopBack's memory connector ({"ids": {...}, "models": {"Customer": {"1": "<row as JSON>"}}}).
+/// operation and every transaction all-or-nothing, and optional persistence to a file (file.hpp) after every
+/// committed change.
 
 #include <algorithm>
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -21,15 +16,11 @@
 #include <utility>
 #include <vector>
 
-#include <unistd.h>
-
-#include <nlohmann/json.hpp>
-
 #include <tether/connector.hpp>
 #include <tether/detail/memory/evaluate.hpp>
+#include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
 #include <tether/error.hpp>
-#include <tether/json.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
@@ -93,9 +84,8 @@ private:
 
 class memory_database {
 public:
-  explicit memory_database(std::optional<std::filesystem::path> file) : file_(std::move(file)) {
-    if (file_ && std::filesystem::exists(*file_)) load_file();
-  }
+  /// A database kept in `file`, or in memory only when it is null.
+  explicit memory_database(std::unique_ptr<memory_file> file) : file_(std::move(file)) {}
 
   memory_database(const memory_database&) = delete;
   memory_database& operator=(const memory_database&) = delete;
@@ -114,7 +104,7 @@ public:
     auto* table = made.get();
     tables_[&m] = made;
     log_.emplace_back(memory_undo::action::forget_table, std::move(made));
-    load_stored_rows(*table);
+    if (file_) file_->load_rows(*table);
     for (std::size_t i = 0; i < m.properties().size(); ++i) {
       const relation_info* relation = m.property(i).relation;
       if (relation == nullptr) continue;
@@ -129,7 +119,7 @@ public:
 
   void drop_table(const model_info& m) {
     auto* table = find_table(m);
-    if (stored_.contains("models")) stored_["models"].erase(std::string(m.name()));
+    if (file_) file_->forget(m);
     if (table == nullptr) return;
     for (const auto& [id, row] : table->rows) {
       for (const auto& referrer : referrers_of(m)) {
@@ -489,69 +479,8 @@ private:
     }
   }
 
-  void load_stored_rows(memory_table& table) {
-    const model_info& m = table.model();
-    const std::string name(m.name());
-    if (!stored_.contains("models") || !stored_["models"].contains(name)) return;
-    for (const auto& [id, text] : stored_["models"][name].items()) {
-      (void)id;
-      held_row row{&table, table.new_row()};
-      try {
-        read_json(nlohmann::json::parse(text.template get<std::string>()), m, row.row);
-      } catch (const nlohmann::json::exception& e) {
-        throw validation_error("tether::memory: " + file_->string() + ": a " + name + " row is not valid JSON: " +
-                               e.what());
-      }
-      const auto key = table.id_of(row.row);
-      table.rows.emplace(key, row.release());
-      if (const auto* i = std::get_if<std::int64_t>(&key)) table.next_id = std::max<std::int64_t>(table.next_id, *i + 1);
-    }
-    if (stored_.contains("ids") && stored_["ids"].contains(name) && stored_["ids"][name].is_number_integer())
-      table.next_id = std::max(table.next_id, stored_["ids"][name].get<std::int64_t>());
-    stored_["models"].erase(name);
-  }
-
-  void load_file() {
-    std::ifstream in(*file_);
-    try {
-      stored_ = nlohmann::json::parse(in);
-    } catch (const nlohmann::json::exception& e) {
-      throw connection_error("tether::memory: " + file_->string() + " is not a JSON data file: " + e.what());
-    }
-    if (!stored_.is_object() || (stored_.contains("models") && !stored_["models"].is_object()))
-      throw connection_error("tether::memory: " + file_->string() +
-                             " is not a memory-connector data file (expected {\"ids\": {...}, \"models\": {...}})");
-  }
-
-  /// Writes every table to the file through a temporary file and a rename, so a crash leaves the old file
-  /// or the new one, never half of one.
   void persist() {
-    if (!file_) return;
-    nlohmann::json out = stored_.is_object() ? stored_ : nlohmann::json::object();
-    if (!out.contains("ids")) out["ids"] = nlohmann::json::object();
-    if (!out.contains("models")) out["models"] = nlohmann::json::object();
-    for (const auto& [model, table] : tables_) {
-      const std::string name(model->name());
-      out["ids"][name] = table->next_id;
-      out["models"][name] = table->save();
-    }
-    const std::string text = out.dump(2);
-    const auto temporary = std::filesystem::path(file_->string() + ".tmp");
-    std::FILE* f = std::fopen(temporary.c_str(), "wb");
-    if (f == nullptr)
-      throw connection_error("tether::memory: cannot write " + temporary.string() + ": " + std::strerror(errno));
-    const bool written = std::fwrite(text.data(), 1, text.size(), f) == text.size() && std::fflush(f) == 0 &&
-                         ::fsync(::fileno(f)) == 0;
-    const int saved_errno = errno;
-    std::fclose(f);
-    std::error_code renamed;
-    if (written) std::filesystem::rename(temporary, *file_, renamed);
-    if (!written || renamed) {
-      std::error_code ignored;
-      std::filesystem::remove(temporary, ignored);
-      throw connection_error("tether::memory: cannot write " + file_->string() + ": " +
-                             (written ? renamed.message() : std::string(std::strerror(saved_errno))));
-    }
+    if (file_) file_->save(tables_);
   }
 
   // Outside a transaction a change counts once it is in the file; an operation that changed nothing (a read)
@@ -579,9 +508,8 @@ private:
   }
 
   std::recursive_mutex mutex_;
-  std::optional<std::filesystem::path> file_;
-  nlohmann::json stored_ = nlohmann::json::object();  ///< file contents of models not opened yet
-  std::unordered_map<const model_info*, std::shared_ptr<memory_table>> tables_;
+  std::unique_ptr<memory_file> file_;
+  memory_tables tables_;
   std::unordered_map<const model_info*, std::vector<memory_referrer>> referrers_;
   std::set<std::pair<const model_info*, std::size_t>> registered_;
   std::vector<memory_undo> log_;         ///< undo entries, newest last

@@ -18,9 +18,6 @@
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
-#include <tether/json.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
@@ -165,19 +162,6 @@ public:
     return std::nullopt;
   }
 
-  /// The table in LoopBack's memory-connector file layout: id -> the row as a JSON string.
-  [[nodiscard]] nlohmann::json save() const {
-    nlohmann::json out = nlohmann::json::object();
-    for (const auto& [id, row] : rows) {
-      std::string key = std::holds_alternative<std::string>(id) ? std::get<std::string>(id)
-                                                                 : std::to_string(std::get<std::int64_t>(id));
-      nlohmann::json j;
-      write_json(j, model_, row);
-      out[key] = j.dump();
-    }
-    return out;
-  }
-
   std::pmr::map<memory_key, void*> rows{&row_memory_};  ///< id -> the row, owned by the table
   std::int64_t next_id = 1;
   std::set<memory_key> removing;  ///< rows a removal is working on now, so a cascade cycle stops
@@ -186,6 +170,9 @@ private:
   const model_info& model_;
   std::vector<std::unique_ptr<memory_index>> indexes_;
 };
+
+/// A database's tables by model.
+using memory_tables = std::unordered_map<const model_info*, std::shared_ptr<memory_table>>;
 
 }  // namespace tether::detail
 

@@ -1,0 +1,109 @@
+#ifndef TETHER_DETAIL_RELATION_CORE_HPP
+#define TETHER_DETAIL_RELATION_CORE_HPP
+
+/// @file
+/// Everything a belongs_to holds besides its key, and everything it does that does not depend on the target's
+/// type: the cache, the state of loads made through get(), the datasource the owner came from. belongs_to adds
+/// the typed key and the typed accessors on top, so a relation type costs a few forwarding functions, not a
+/// copy of the load machinery.
+
+#include <atomic>
+#include <memory>
+#include <utility>
+
+#include <tether/detail/link_state.hpp>
+#include <tether/detail/relation_load.hpp>
+#include <tether/filter.hpp>
+#include <tether/model_info.hpp>
+#include <tether/value.hpp>
+
+namespace tether::detail {
+
+class relation_core {
+public:
+  relation_core() = default;
+
+  /// A copy shares the cached target (whichever of the two places holds it) and the origin; never a load.
+  relation_core(const relation_core& other) : origin_(other.origin_) {
+    std::tie(cached_loaded_, cached_) = other.answer();
+  }
+
+  relation_core(relation_core&& other) noexcept
+      : cached_(std::move(other.cached_)),
+        state_(take_state(other.state_)),
+        origin_(other.origin_),
+        cached_loaded_(std::exchange(other.cached_loaded_, false)) {}
+
+  relation_core& operator=(const relation_core& other) {
+    if (this != &other) *this = relation_core(other);
+    return *this;
+  }
+
+  relation_core& operator=(relation_core&& other) noexcept {
+    if (this != &other) {
+      release_state(state_);
+      cached_ = std::move(other.cached_);
+      cached_loaded_ = std::exchange(other.cached_loaded_, false);
+      state_.store(take_state(other.state_), std::memory_order_release);
+      origin_ = other.origin_;
+    }
+    return *this;
+  }
+
+  ~relation_core() { release_state(state_); }
+
+  // The cache has two places. What the owner's own calls decide (set, include, JSON, unlink) is kept inline:
+  // they are mutations, never concurrent with other use of the object, and cost no allocation. What a const
+  // load decides is kept in the shared state, which other threads may be writing; once it holds an answer,
+  // that answer is the newer one and wins.
+  /// Whether the cache holds the answer for the current key, and the answer.
+  [[nodiscard]] std::pair<bool, std::shared_ptr<void>> answer() const {
+    if (std::shared_ptr<void> loaded; state_answer(state_, loaded)) return {true, std::move(loaded)};
+    return {cached_loaded_, cached_};
+  }
+
+  /// Caches `target` as the answer for the current key, and lets loads in flight for it go.
+  void remember(std::shared_ptr<void> target) noexcept {
+    release_state(state_);
+    cached_ = std::move(target);
+    cached_loaded_ = true;
+  }
+
+  /// Drops every answer: the key changed.
+  void forget() noexcept {
+    release_state(state_);
+    cached_.reset();
+    cached_loaded_ = false;
+  }
+
+  /// Drops everything but the key (which the owner keeps): what a store keeps of a relation.
+  void clear() noexcept {
+    forget();
+    origin_ = 0;
+  }
+
+  [[nodiscard]] source_id origin() const noexcept { return origin_; }
+  void set_origin(source_id origin) noexcept { origin_ = origin; }
+
+  /// Answers `waiter` from the cache when it holds the answer; false (and `waiter` untouched) otherwise.
+  bool deliver_cached(load_waiter& waiter) const {
+    auto [loaded, cached] = answer();
+    if (loaded) waiter.deliver(nullptr, cached);
+    return loaded;
+  }
+
+  /// Starts a load of `key` (null for a null key) of `target` (link_state.hpp, relation_load.hpp).
+  void load(value key, const relation_target_ref& target, load_kind kind, const filter* f, load_waiter waiter) const {
+    start_load(state_, std::move(key), origin_, target, kind, f, std::move(waiter));
+  }
+
+private:
+  std::shared_ptr<void> cached_;
+  mutable std::atomic<link_state*> state_{nullptr};
+  source_id origin_ = 0;  ///< the datasource the owner came from (0: none)
+  bool cached_loaded_ = false;
+};
+
+}  // namespace tether::detail
+
+#endif
