@@ -103,11 +103,14 @@ inline std::string describe_relation(const compiled_relation& relation) {
          ", primaryKey " + in_quotes(relation.primary_key) + ")";
 }
 
+/// A template over the JSON type (always nlohmann::json) so that a program that verifies no definition compiles
+/// none of it, nor the parser.
+template <class Json>
 class definition_check {
 public:
   explicit definition_check(const compiled_definition& model) : model_(model) {}
 
-  std::vector<std::string> run(const nlohmann::json& file) {
+  std::vector<std::string> run(const Json& file) {
     if (!file.is_object()) {
       throw validation_error("tether: a LoopBack definition of " + std::string(model_.name) +
                              " must be a JSON object, got " + describe_json(file));
@@ -125,19 +128,19 @@ private:
   }
 
   // A key the file leaves out (or sets to null, which JavaScript's `||` treats alike).
-  static const nlohmann::json* member(const nlohmann::json& object, const char* key) {
+  static const Json* member(const Json& object, const char* key) {
     const auto found = object.find(key);
     return found == object.end() || found->is_null() ? nullptr : &*found;
   }
 
-  void check_name(const nlohmann::json& file) {
+  void check_name(const Json& file) {
     // LoopBack cannot register a definition without a name, so a missing one is a disagreement too.
     const auto* name = member(file, "name");
-    if (name != nullptr && name->is_string() && name->get_ref<const std::string&>() == model_.name) return;
+    if (name != nullptr && name->is_string() && name->template get_ref<const std::string&>() == model_.name) return;
     disagree(".name", name == nullptr ? "nothing" : describe_json(*name), in_quotes(model_.name));
   }
 
-  void check_properties(const nlohmann::json& file) {
+  void check_properties(const Json& file) {
     const auto* properties = member(file, "properties");
     if (properties == nullptr) return;
     if (!properties->is_object()) {
@@ -146,9 +149,9 @@ private:
     for (const auto& [name, declared] : properties->items()) check_property(name, declared);
   }
 
-  void check_property(const std::string& name, const nlohmann::json& declared) {
+  void check_property(const std::string& name, const Json& declared) {
     // LoopBack's two spellings: the shorthand `"name": "string"` and `"name": {"type": "string", ...}`.
-    const nlohmann::json* type = &declared;
+    const Json* type = &declared;
     if (declared.is_object()) type = member(declared, "type");
     const property_info* compiled = find_property(name);
     if (compiled == nullptr) {
@@ -158,7 +161,7 @@ private:
     const std::string file_says = type == nullptr ? "nothing" : describe_json(*type);
     const std::string expected = loopback_type(compiled->kind);
     // An object property without a type is a nested anonymous model to LoopBack: no match for any compiled type.
-    if (type != nullptr && type->is_string() && agrees_on_type(type->get_ref<const std::string&>(), *compiled)) return;
+    if (type != nullptr && type->is_string() && agrees_on_type(type->template get_ref<const std::string&>(), *compiled)) return;
     disagree(".properties." + name + ".type", file_says, in_quotes(expected));
   }
 
@@ -183,7 +186,7 @@ private:
     return nullptr;
   }
 
-  void check_relations(const nlohmann::json& file) {
+  void check_relations(const Json& file) {
     const auto* relations = member(file, "relations");
     if (relations != nullptr && !relations->is_object()) {
       return disagree(".relations", describe_json(*relations), "an object of relations");
@@ -198,7 +201,7 @@ private:
     }
   }
 
-  void check_relation(const std::string& name, const nlohmann::json& declared) {
+  void check_relation(const std::string& name, const Json& declared) {
     const std::string path = ".relations." + name;
     const compiled_relation* compiled = find_relation(name);
     if (compiled == nullptr) {
@@ -208,13 +211,13 @@ private:
     if (!declared.is_object()) return disagree(path, describe_json(declared), describe_relation(*compiled));
 
     const auto* type = member(declared, "type");
-    if (type == nullptr || !type->is_string() || type->get_ref<const std::string&>() != "belongsTo") {
+    if (type == nullptr || !type->is_string() || type->template get_ref<const std::string&>() != "belongsTo") {
       // The other keys mean other things in other relation types; comparing them would only add noise.
       return disagree(path + ".type", type == nullptr ? "nothing" : describe_json(*type), "\"belongsTo\"");
     }
     const auto* model = member(declared, "model");
     // LoopBack looks the target model up case-insensitively.
-    if (model == nullptr || !model->is_string() || !equal_ignoring_case(model->get_ref<const std::string&>(), compiled->model)) {
+    if (model == nullptr || !model->is_string() || !equal_ignoring_case(model->template get_ref<const std::string&>(), compiled->model)) {
       disagree(path + ".model", model == nullptr ? "nothing" : describe_json(*model), in_quotes(compiled->model));
     }
     const std::string default_key = name + "Id";
@@ -223,19 +226,19 @@ private:
   }
 
   // A key left out or "" means LoopBack's default; the sentence says which default that was.
-  void check_key(const std::string& path, const nlohmann::json* key, std::string_view loopback_default,
+  void check_key(const std::string& path, const Json* key, std::string_view loopback_default,
                  std::string_view compiled) {
-    const bool defaulted = key == nullptr || (key->is_string() && key->get_ref<const std::string&>().empty());
+    const bool defaulted = key == nullptr || (key->is_string() && key->template get_ref<const std::string&>().empty());
     if (defaulted) {
       if (loopback_default != compiled) {
         disagree(path, "nothing, which LoopBack reads as " + in_quotes(loopback_default), in_quotes(compiled));
       }
-    } else if (!key->is_string() || key->get_ref<const std::string&>() != compiled) {
+    } else if (!key->is_string() || key->template get_ref<const std::string&>() != compiled) {
       disagree(path, describe_json(*key), in_quotes(compiled));
     }
   }
 
-  static std::string describe_declared_relation(const nlohmann::json& declared) {
+  static std::string describe_declared_relation(const Json& declared) {
     const auto* type = member(declared, "type");
     const auto* model = member(declared, "model");
     std::string text = "a " + (type == nullptr ? std::string("typeless") : describe_json(*type)) + " relation";
@@ -247,10 +250,11 @@ private:
   std::vector<std::string> disagreements_;
 };
 
-inline nlohmann::json parse_definition(std::string_view text, std::string_view model) {
+template <class Json>
+Json parse_definition(std::string_view text, std::string_view model) {
   try {
     // LoopBack's own definition files carry // and /* */ comments; nlohmann skips them when asked.
-    return nlohmann::json::parse(text, nullptr, true, true);
+    return Json::parse(text, nullptr, true, true);
   } catch (const nlohmann::json::exception& e) {
     throw validation_error("tether: the LoopBack definition given for " + std::string(model) + " is not JSON: " +
                            e.what());
@@ -295,7 +299,7 @@ template <model M>
 template <model M>
 [[nodiscard]] std::vector<std::string> verify_definition(const nlohmann::json& definition) {
   const detail::compiled_definition compiled = detail::compiled_definition_of<M>();
-  return detail::definition_check(compiled).run(definition);
+  return detail::definition_check<nlohmann::json>(compiled).run(definition);
 }
 
 /// @brief verify_definition of a definition file's text, which may carry comments as LoopBack's files do.
@@ -303,7 +307,7 @@ template <model M>
 template <model M, class Text>
   requires(std::is_convertible_v<const Text&, std::string_view> && !std::is_same_v<Text, nlohmann::json>)
 [[nodiscard]] std::vector<std::string> verify_definition(const Text& text) {
-  return verify_definition<M>(detail::parse_definition(text, model_name<persisted<M>>));
+  return verify_definition<M>(detail::parse_definition<nlohmann::json>(text, model_name<persisted<M>>));
 }
 
 }  // namespace tether

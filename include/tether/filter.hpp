@@ -6,6 +6,7 @@
 /// A filter names properties as strings; the datasource checks every name and value against the model
 /// before a connector sees the query (see detail/resolve.hpp).
 
+#include <concepts>
 #include <cstddef>
 #include <initializer_list>
 #include <memory>
@@ -154,10 +155,11 @@ public:
 
   /// @brief LoopBack's filter from JSON text or from a parsed document. Shape errors are a validation_error
   /// here; names and value types are checked against the model when the filter is used.
+  template <class Json = nlohmann::json>
   static filter parse(std::string_view json_text);
-  static filter parse(const char* json_text) { return parse(std::string_view(json_text)); }
-  static filter parse(const std::string& json_text) { return parse(std::string_view(json_text)); }
-  static filter parse(const nlohmann::json& json);
+  template <class Json>
+    requires std::same_as<Json, nlohmann::json>
+  static filter parse(const Json& json);
 
   /// @brief Sorts by "property" or "property ASC|DESC"; several calls add terms.
   filter& order(std::string_view term);

@@ -38,10 +38,14 @@ public:
 
   /// @brief A store that lives as long as the datasource.
   memory() : db_(std::make_unique<detail::memory_database>(nullptr)) {}
-  /// @brief A store kept in `file`, read now if it exists. Throws connection_error when it is no data file.
-  explicit memory(std::filesystem::path file)
-      : db_(std::make_unique<detail::memory_database>(std::make_unique<detail::json_memory_file>(std::move(file)))) {}
-  explicit memory(const char* file) : memory(std::filesystem::path(file)) {}
+  /// @brief A store kept in `file` (a std::filesystem::path, or anything that makes one), read now if it exists.
+  /// Throws connection_error when it is no data file. A template, so that only a program that keeps its data in a
+  /// file compiles the file's code and the JSON parser it needs.
+  template <class Path>
+    requires std::constructible_from<std::filesystem::path, const Path&>
+  explicit memory(const Path& file)
+      : db_(std::make_unique<detail::memory_database>(
+            std::make_unique<detail::json_memory_file<>>(std::filesystem::path(file)))) {}
 
   void ensure_table(const model_info& m, const query_observer& log) {
     log(m.name(), "migrate", [&] { return "ensure " + std::string(m.name()); });

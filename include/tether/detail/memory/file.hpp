@@ -43,7 +43,9 @@ public:
   virtual void save(const memory_tables& tables) = 0;
 };
 
-/// LoopBack's memory-connector file.
+/// LoopBack's memory-connector file. A template over the JSON type (always nlohmann::json) only so that it is
+/// compiled where it is used.
+template <class Json = nlohmann::json>
 class json_memory_file final : public memory_file {
 public:
   /// Reads `file` now if it exists. Throws connection_error when it is no data file.
@@ -59,7 +61,7 @@ public:
       (void)id;
       void* row = table.new_row();
       try {
-        read_json(nlohmann::json::parse(text.template get<std::string>()), m, row);
+        read_json(Json::parse(text.template get<std::string>()), m, row);
       } catch (...) {
         table.destroy_row(row);
         try {
@@ -74,7 +76,7 @@ public:
       if (const auto* i = std::get_if<std::int64_t>(&key)) table.next_id = std::max<std::int64_t>(table.next_id, *i + 1);
     }
     if (stored_.contains("ids") && stored_["ids"].contains(name) && stored_["ids"][name].is_number_integer())
-      table.next_id = std::max(table.next_id, stored_["ids"][name].get<std::int64_t>());
+      table.next_id = std::max(table.next_id, stored_["ids"][name].template get<std::int64_t>());
     stored_["models"].erase(name);
   }
 
@@ -85,9 +87,9 @@ public:
   /// Writes every table to the file through a temporary file and a rename, so a crash leaves the old file
   /// or the new one, never half of one.
   void save(const memory_tables& tables) override {
-    nlohmann::json out = stored_.is_object() ? stored_ : nlohmann::json::object();
-    if (!out.contains("ids")) out["ids"] = nlohmann::json::object();
-    if (!out.contains("models")) out["models"] = nlohmann::json::object();
+    Json out = stored_.is_object() ? stored_ : Json::object();
+    if (!out.contains("ids")) out["ids"] = Json::object();
+    if (!out.contains("models")) out["models"] = Json::object();
     for (const auto& [model, table] : tables) {
       const std::string name(model->name());
       out["ids"][name] = table->next_id;
@@ -114,12 +116,12 @@ public:
 
 private:
   /// A table in the file's layout: id -> the row as a JSON string.
-  static nlohmann::json rows_of(const memory_table& table) {
-    nlohmann::json out = nlohmann::json::object();
+  static Json rows_of(const memory_table& table) {
+    Json out = Json::object();
     for (const auto& [id, row] : table.rows) {
       std::string key = std::holds_alternative<std::string>(id) ? std::get<std::string>(id)
                                                                  : std::to_string(std::get<std::int64_t>(id));
-      nlohmann::json j;
+      Json j;
       write_json(j, table.model(), row);
       out[key] = j.dump();
     }
@@ -129,7 +131,7 @@ private:
   void load_file() {
     std::ifstream in(file_);
     try {
-      stored_ = nlohmann::json::parse(in);
+      stored_ = Json::parse(in);
     } catch (const nlohmann::json::exception& e) {
       throw connection_error("tether::memory: " + file_.string() + " is not a JSON data file: " + e.what());
     }
@@ -139,7 +141,7 @@ private:
   }
 
   std::filesystem::path file_;
-  nlohmann::json stored_ = nlohmann::json::object();  ///< file contents of models not opened yet
+  Json stored_ = Json::object();  ///< file contents of models not opened yet
 };
 
 }  // namespace tether::detail
