@@ -25,13 +25,20 @@
 namespace tether {
 namespace detail {
 
-/// A std::vector<M> as a row buffer: where a repository's find puts its rows.
+/// A std::vector<M> as a row buffer: where a repository's find puts its rows. Rows go in by push_back of an
+/// rvalue, the one way JSON's vector conversion also uses, so the two share the vector's growth code.
 template <class M>
 class vector_buffer final : public row_buffer {
 public:
   explicit vector_buffer(std::vector<M>& rows) noexcept : rows_(rows) {}
-  void* append() override { return &rows_.emplace_back(); }
-  void* append_copy(const void* row) override { return &rows_.emplace_back(*static_cast<const M*>(row)); }
+  void* append() override {
+    rows_.push_back(M{});
+    return &rows_.back();
+  }
+  void* append_copy(const void* row) override {
+    rows_.push_back(M(*static_cast<const M*>(row)));
+    return &rows_.back();
+  }
   void reserve(std::size_t count) override { rows_.reserve(rows_.size() + count); }
   [[nodiscard]] std::size_t size() const noexcept override { return rows_.size(); }
   [[nodiscard]] row_range rows_from(std::size_t first) noexcept override {
