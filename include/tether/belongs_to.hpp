@@ -21,6 +21,7 @@
 #include <utility>
 
 #include <tether/detail/link_state.hpp>
+#include <tether/detail/operations.hpp>
 #include <tether/detail/relation_core.hpp>
 #include <tether/detail/relation_load.hpp>
 #include <tether/detail/relation_options.hpp>
@@ -387,21 +388,24 @@ struct erased_relation<belongs_to<Target, Options...>> {
     of(member) = read_value<stored>(j, model, property);
   }
 
-  static relation_core& core(void* member) noexcept { return of(member); }
-  static const relation_core& core(const void* member) noexcept { return of(member); }
-
-  static void set_origin(void* member, source_id origin) noexcept { core(member).set_origin(origin); }
-  static void keep_key_only(void* member) noexcept { core(member).clear(); }
-  static void cache(void* member, const std::shared_ptr<void>& target) noexcept { core(member).remember(target); }
-  static bool cached(const void* member, std::shared_ptr<void>& target) {
-    auto [loaded, answer] = core(member).answer();
-    if (loaded) target = std::move(answer);
-    return loaded;
+  static bool as_integer(const void* member, std::int64_t& out) noexcept {
+    if constexpr (integer_value<key>) {
+      const auto& k = of(member).key();
+      if (k) out = static_cast<std::int64_t>(*k);
+      return k.has_value();
+    } else {
+      return false;
+    }
   }
 
-  static constexpr value_ops key_ops{kind_of<stored>(), true, has_value, get, set, text, json, set_json, to_json,
-                                     from_json};
-  static constexpr relation_ops ops{set_origin, keep_key_only, cache, cached};
+  /// Where, in a relation member, its core (cache, loads, origin) lives.
+  static std::size_t core_offset(const relation& probe) noexcept {
+    return static_cast<std::size_t>(reinterpret_cast<const char*>(&static_cast<const relation_core&>(probe)) -
+                                    reinterpret_cast<const char*>(&probe));
+  }
+
+  static constexpr value_ops key_ops{kind_of<stored>(), true,     has_value, as_integer, get,    set,
+                                     text,              json,     set_json,  to_json,    from_json};
 };
 
 }  // namespace detail

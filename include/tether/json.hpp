@@ -18,6 +18,7 @@
 
 #include <tether/belongs_to.hpp>
 #include <tether/detail/describe_json.hpp>
+#include <tether/detail/relation_core.hpp>
 #include <tether/detail/json_value.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
@@ -32,7 +33,7 @@ inline void write_json(nlohmann::json& j, const model_info& m, const void* row) 
     const void* member = m.member(row, i);
     j[std::string(p.name)] = p.ops->to_json(member);
     if (p.relation == nullptr) continue;
-    if (std::shared_ptr<void> target; p.relation->ops->cached(member, target)) {
+    if (auto [loaded, target] = relation_of(m, row, i).answer(); loaded) {
       nlohmann::json& embedded = j[std::string(p.relation->name)];
       if (target == nullptr) embedded = nullptr;
       else write_json(embedded, p.relation->target(), target.get());
@@ -60,7 +61,7 @@ inline void read_json(const nlohmann::json& j, const model_info& m, void* row) {
     const auto embedded = j.find(std::string(p.relation->name));
     if (embedded == j.end()) continue;
     if (embedded->is_null()) {
-      p.relation->ops->cache(member, nullptr);
+      relation_of(m, row, i).remember(nullptr);
       continue;
     }
     const model_info& target_model = p.relation->target();
@@ -76,7 +77,7 @@ inline void read_json(const nlohmann::json& j, const model_info& m, void* row) {
                                  target_model.member(target.get(), referenced))));
     }
     p.ops->set(member, value(linked));
-    p.relation->ops->cache(member, target);
+    relation_of(m, row, i).remember(std::move(target));
   }
 }
 

@@ -38,19 +38,6 @@ class source;
 /// A datasource's number. 32 bits keep belongs_to small; numbers are not reused before 2^32 - 1 datasources.
 using source_id = std::uint32_t;
 
-/// What the datasource does to a relation member that connectors never see: its cache and origin. One table per
-/// belongs_to type (belongs_to.hpp fills it).
-struct relation_ops {
-  /// Remembers the datasource the row came from.
-  void (*set_origin)(void* relation, source_id origin) noexcept;
-  /// Keeps the key and drops everything else (cache, loads, origin): what a store keeps of a relation.
-  void (*keep_key_only)(void* relation) noexcept;
-  /// Caches `target` (a `std::shared_ptr` to the target type; null: "no row") as the answer for the current key.
-  void (*cache)(void* relation, const std::shared_ptr<void>& target) noexcept;
-  /// True when the cache holds the answer for the current key; `target` receives it.
-  bool (*cached)(const void* relation, std::shared_ptr<void>& target);
-};
-
 /// The datasource a model was last attached to by automigrate/autoupdate, process-wide and weak: destroying the
 /// datasource detaches it.
 class attachment {
@@ -87,6 +74,9 @@ struct value_ops {
   bool nullable;
   /// False for an empty std::optional (a null key); always true for a plain property.
   bool (*has_value)(const void* member) noexcept;
+  /// An integer property's value, without a variant in between (keys are read this way row after row); false
+  /// when it is empty, and for other kinds.
+  bool (*as_integer)(const void* member, std::int64_t& out) noexcept;
   /// The value (null when empty). A JSON property reads as null here; see `json`.
   value (*get)(const void* member);
   /// Writes `v`, which holds the property's kind or null; null value-initialises (nullopt, 0, "", ...).
@@ -110,7 +100,6 @@ struct relation_info {
   std::size_t target_property;          ///< the target property the key references (its id unless primary_key)
   delete_action on_delete;              ///< what removing a referenced target does
   bool enforced;                        ///< false for no_constraint: no integrity at all
-  const detail::relation_ops* ops;      ///< for the datasource, never for connectors
 };
 
 /// @brief One stored property: its row of the property table (model.hpp), where it lives and how to use it.
@@ -118,6 +107,7 @@ struct stored_property : property_info {
   std::size_t offset = 0;                 ///< of the member in a row; for a foreign key, of the belongs_to member
   const value_ops* ops = nullptr;
   const relation_info* relation = nullptr;  ///< for a foreign key; null otherwise
+  std::size_t core_offset = 0;  ///< for a foreign key: where the relation's cache lives in its member (not for connectors)
 };
 
 /// @brief How to make, copy and destroy a row of one model (the row's C++ special members).
@@ -224,6 +214,15 @@ struct plain_value_ops {
     else return &stored;
   }
   static bool has_value(const void* member) noexcept { return present(member) != nullptr; }
+  static bool as_integer(const void* member, std::int64_t& out) noexcept {
+    if constexpr (integer_value<V>) {
+      const V* v = present(member);
+      if (v != nullptr) out = static_cast<std::int64_t>(*v);
+      return v != nullptr;
+    } else {
+      return false;
+    }
+  }
   static value get(const void* member) {
     const V* v = present(member);
     return v == nullptr ? value{nullptr} : plain_to_value(*v);
@@ -249,8 +248,8 @@ struct plain_value_ops {
     *static_cast<T*>(member) = read_value<T>(j, model, property);
   }
 
-  static constexpr value_ops table{kind_of<T>(), is_optional<T>::value, has_value, get, set, text, json, set_json,
-                                   to_json, from_json};
+  static constexpr value_ops table{kind_of<T>(), is_optional<T>::value, has_value, as_integer, get, set, text, json,
+                                   set_json, to_json, from_json};
 };
 
 template <class M>
@@ -268,7 +267,7 @@ struct row_ops_of {
 template <class M>
 const model_info& model_info_of_type();
 
-/// The value_ops and relation_ops of a belongs_to type (belongs_to.hpp).
+/// The value_ops of a belongs_to type's key, and where its cache lives (belongs_to.hpp).
 template <class Relation>
 struct erased_relation;
 
@@ -281,8 +280,7 @@ struct relation_info_of {
                                        &model_info_of_type<target>,
                                        relation::referenced_property(),
                                        relation::delete_rule,
-                                       relation::enforced,
-                                       &erased_relation<relation>::ops};
+                                       relation::enforced};
 };
 
 /// Stored property I of M, its offset read off `probe`: the Hana accessors give members, not offsets.
@@ -296,6 +294,7 @@ stored_property describe_property(const M& probe) {
   if constexpr (relation_member<member>) {
     p.ops = &erased_relation<member>::key_ops;
     p.relation = &relation_info_of<M, I>::value;
+    p.core_offset = erased_relation<member>::core_offset(member_of<const M, I>(probe));
   } else {
     p.ops = &plain_value_ops<member>::table;
   }

@@ -25,8 +25,9 @@
 namespace tether {
 namespace detail {
 
-/// A std::vector<M> as a row buffer: where a repository's find puts its rows. Rows go in by push_back of an
-/// rvalue, the one way JSON's vector conversion also uses, so the two share the vector's growth code.
+/// A std::vector<M> as a row buffer: where a repository's find puts its rows. A new row goes in by push_back of
+/// an rvalue, the way JSON's vector conversion also does, so the two share the vector's growth code; a copy is
+/// made in place, since the memory connector copies every row it hands out.
 template <class M>
 class vector_buffer final : public row_buffer {
 public:
@@ -35,10 +36,7 @@ public:
     rows_.push_back(M{});
     return &rows_.back();
   }
-  void* append_copy(const void* row) override {
-    rows_.push_back(M(*static_cast<const M*>(row)));
-    return &rows_.back();
-  }
+  void* append_copy(const void* row) override { return &rows_.emplace_back(*static_cast<const M*>(row)); }
   void reserve(std::size_t count) override { rows_.reserve(rows_.size() + count); }
   [[nodiscard]] std::size_t size() const noexcept override { return rows_.size(); }
   [[nodiscard]] row_range rows_from(std::size_t first) noexcept override {

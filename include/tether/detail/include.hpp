@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/relation_core.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/source.hpp>
 #include <tether/error.hpp>
@@ -54,11 +55,27 @@ inline void check_belongs_to_scope(const filter& scope, const std::string& relat
                            "\" may not have limit, skip or order (one target per row)");
 }
 
-/// A key as an include gathers it: integers of every width as std::int64_t, strings as they are.
-template <class Key>
-Key include_key(const value_ops& ops, const void* member) {
-  if constexpr (std::is_same_v<Key, std::string>) return *ops.text(member);
-  else return std::get<std::int64_t>(ops.get(member));
+/// The key a member holds, if any: integers of every width as std::int64_t, strings as they are (a pointer to
+/// the stored one, no copy).
+inline bool include_key(const value_ops& ops, const void* member, std::int64_t& key) noexcept {
+  return ops.as_integer(member, key);
+}
+inline bool include_key(const value_ops& ops, const void* member, const std::string*& key) noexcept {
+  key = ops.text(member);
+  return key != nullptr;
+}
+
+/// A gathered key as the set and map keep it.
+inline std::int64_t owned_key(std::int64_t key) noexcept { return key; }
+inline std::string owned_key(const std::string* key) { return *key; }
+
+template <class Map>
+auto find_key(const Map& targets, std::int64_t key) {
+  return targets.find(key);
+}
+template <class Map>
+auto find_key(const Map& targets, const std::string* key) {
+  return targets.find(*key);
 }
 
 /// One included relation of `rows` (rows of m): the distinct keys, their targets in batches, then the links.
@@ -71,13 +88,13 @@ void load_relation(const model_info& m, std::size_t relation, row_range rows, so
   const stored_property& referenced = target.property(link.target_property);
   const std::string referenced_name(referenced.name);
 
+  using read = std::conditional_t<std::is_same_v<Key, std::string>, const std::string*, std::int64_t>;
   std::unordered_set<Key> seen;
   std::vector<Key> keys;
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    const void* member = m.member(rows[r], relation);
-    if (!key_ops.has_value(member)) continue;
-    Key key = include_key<Key>(key_ops, member);
-    if (seen.insert(key).second) keys.push_back(std::move(key));
+    read key{};
+    if (!include_key(key_ops, m.member(rows[r], relation), key)) continue;
+    if (auto [at, fresh] = seen.insert(owned_key(key)); fresh) keys.push_back(*at);
   }
 
   std::unordered_map<Key, std::shared_ptr<void>> targets;
@@ -93,21 +110,22 @@ void load_relation(const model_info& m, std::size_t relation, row_range rows, so
       shared_buffer found(target);
       s.find(target, batch, found);
       for (auto& t : found.shared()) {
-        const void* member = target.member(t.get(), link.target_property);
-        if (referenced.ops->has_value(member)) targets.emplace(include_key<Key>(*referenced.ops, member), std::move(t));
+        read key{};
+        if (include_key(*referenced.ops, target.member(t.get(), link.target_property), key))
+          targets.emplace(owned_key(key), std::move(t));
       }
     }
   }
 
-  const std::shared_ptr<void> none;
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    void* member = m.member(rows[r], relation);
-    if (!key_ops.has_value(member)) {
-      link.ops->cache(member, none);
+    read key{};
+    auto& core = relation_of(m, rows[r], relation);
+    if (!include_key(key_ops, m.member(rows[r], relation), key)) {
+      core.remember(nullptr);
       continue;
     }
-    const auto found = targets.find(include_key<Key>(key_ops, member));
-    link.ops->cache(member, found == targets.end() ? none : found->second);
+    const auto found = find_key(targets, key);
+    core.remember(found == targets.end() ? nullptr : found->second);
   }
 }
 

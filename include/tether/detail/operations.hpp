@@ -13,6 +13,7 @@
 
 #include <tether/connector.hpp>
 #include <tether/detail/include.hpp>
+#include <tether/detail/relation_core.hpp>
 #include <tether/detail/resolve.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/source.hpp>
@@ -34,21 +35,20 @@ inline void source::create(const model_info& m, row_span rows) {
     }
   }
   connector_insert(m, rows, observer());
-  if (has_relations(m))
-    for (std::size_t r = 0; r < rows.size(); ++r) adopt_origin(m, rows[r], id_);
+  adopt_origin(m, rows, id_);
 }
 
-inline void source::select(const model_info& m, const query& q, row_sink& out) {
+inline void source::select(const model_info& m, const query& q, row_buffer& out) {
   check_open();
-  if (!has_relations(m)) return connector_select(m, q, out, observer());
-  origin_sink told(out, m, id_);
-  connector_select(m, q, told, observer());
+  const std::size_t first = out.size();
+  connector_select(m, q, out, observer());
+  adopt_origin(m, out.rows_from(first), id_);
 }
 
 inline std::shared_ptr<void> source::lookup(const model_info& m, std::size_t property, const value& key) {
   check_open();
   auto row = connector_lookup(m, property, key, observer());
-  if (row != nullptr) adopt_origin(m, row.get(), id_);
+  if (row != nullptr) adopt_origin(m, row_span(row.get(), 1, 0), id_);
   return row;
 }
 

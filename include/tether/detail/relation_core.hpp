@@ -11,6 +11,7 @@
 #include <memory>
 #include <utility>
 
+#include <tether/connector.hpp>
 #include <tether/detail/link_state.hpp>
 #include <tether/detail/relation_load.hpp>
 #include <tether/filter.hpp>
@@ -25,7 +26,12 @@ public:
 
   /// A copy shares the cached target (whichever of the two places holds it) and the origin; never a load.
   relation_core(const relation_core& other) : origin_(other.origin_) {
-    std::tie(cached_loaded_, cached_) = other.answer();
+    if (other.state_.load(std::memory_order_acquire) == nullptr) {
+      cached_ = other.cached_;
+      cached_loaded_ = other.cached_loaded_;
+    } else {
+      std::tie(cached_loaded_, cached_) = other.answer();
+    }
   }
 
   relation_core(relation_core&& other) noexcept
@@ -103,6 +109,24 @@ private:
   source_id origin_ = 0;  ///< the datasource the owner came from (0: none)
   bool cached_loaded_ = false;
 };
+
+/// The core of the relation whose foreign key is property `index` of `row`, a row of m.
+inline relation_core& relation_of(const model_info& m, void* row, std::size_t index) noexcept {
+  return *reinterpret_cast<relation_core*>(static_cast<char*>(m.member(row, index)) + m.property(index).core_offset);
+}
+inline const relation_core& relation_of(const model_info& m, const void* row, std::size_t index) noexcept {
+  return *reinterpret_cast<const relation_core*>(static_cast<const char*>(m.member(row, index)) +
+                                                 m.property(index).core_offset);
+}
+
+/// Tells every relation of `rows` (rows of m: a row_span or a row_range) the datasource they came from.
+template <class Rows>
+void adopt_origin(const model_info& m, const Rows& rows, source_id origin) noexcept {
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
+    if (m.property(i).relation == nullptr) continue;
+    for (std::size_t r = 0; r < rows.size(); ++r) relation_of(m, rows[r], i).set_origin(origin);
+  }
+}
 
 }  // namespace tether::detail
 

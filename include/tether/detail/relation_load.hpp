@@ -17,7 +17,6 @@
 
 #include <tether/connector.hpp>
 #include <tether/detail/link_state.hpp>
-#include <tether/detail/operations.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/source.hpp>
 #include <tether/error.hpp>

@@ -76,38 +76,6 @@ private:
   std::vector<void*> addresses_;
 };
 
-/// Tells every relation member of `row` the datasource the row came from.
-inline void adopt_origin(const model_info& m, void* row, source_id origin) noexcept {
-  for (std::size_t i = 0; i < m.properties().size(); ++i) {
-    const auto& p = m.property(i);
-    if (p.relation != nullptr) p.relation->ops->set_origin(m.member(row, i), origin);
-  }
-}
-
-/// A sink that forwards to another and tells each row appended its origin as it goes (a connector only writes
-/// stored values, so the origin stays).
-class origin_sink final : public row_sink {
-public:
-  origin_sink(row_sink& out, const model_info& m, source_id origin) noexcept : out_(out), model_(m), origin_(origin) {}
-
-  void* append() override {
-    void* row = out_.append();
-    adopt_origin(model_, row, origin_);
-    return row;
-  }
-  void* append_copy(const void* row) override {
-    void* made = out_.append_copy(row);
-    adopt_origin(model_, made, origin_);
-    return made;
-  }
-  void reserve(std::size_t count) override { out_.reserve(count); }
-
-private:
-  row_sink& out_;
-  const model_info& model_;
-  source_id origin_;
-};
-
 /// True when m has a foreign key (so rows have relations to tell their origin).
 inline bool has_relations(const model_info& m) noexcept {
   for (const auto& p : m.properties())

@@ -88,7 +88,7 @@ public:
   /// @{
   void create(const model_info& m, row_span rows);
   void find(const model_info& m, const filter& f, row_buffer& out);
-  void select(const model_info& m, const query& q, row_sink& out);
+  void select(const model_info& m, const query& q, row_buffer& out);
   /// The first row whose property equals `key`, shared; null when there is none (a relation's load).
   std::shared_ptr<void> lookup(const model_info& m, std::size_t property, const value& key);
   std::size_t count(const model_info& m, const condition& c);

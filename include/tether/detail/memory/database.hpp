@@ -20,6 +20,7 @@
 #include <tether/detail/memory/evaluate.hpp>
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
+#include <tether/detail/relation_core.hpp>
 #include <tether/error.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
@@ -161,6 +162,15 @@ public:
   void select(const model_info& m, const query& q, row_sink& out) {
     auto* table = find_table(m);
     if (table == nullptr) return;
+    if (!q.where && q.order.empty()) {
+      // Every row, in id order: straight from the table, without a list of matches first.
+      const std::size_t first = std::min(q.skip, table->rows.size());
+      const std::size_t count = std::min(table->rows.size() - first, q.limit.value_or(table->rows.size()));
+      out.reserve(count);
+      auto row = std::next(table->rows.begin(), static_cast<std::ptrdiff_t>(first));
+      for (std::size_t i = 0; i < count; ++i, ++row) project(m, out.append_copy(row->second), q.fields);
+      return;
+    }
     std::vector<const void*> matched = match(*table, q);
     sort_rows(m, matched, q.order);
     const std::size_t first = std::min(q.skip, matched.size());
@@ -283,7 +293,7 @@ private:
   /// A stored row keeps keys only: no cache, no origin.
   static void keep_keys_only(const model_info& m, void* row) noexcept {
     for (std::size_t i = 0; i < m.properties().size(); ++i)
-      if (const auto* relation = m.property(i).relation) relation->ops->keep_key_only(m.member(row, i));
+      if (m.property(i).relation != nullptr) relation_of(m, row, i).clear();
   }
 
   void assign_id(memory_table& table, void* row) {
