@@ -2,8 +2,9 @@
 #define TETHER_DETAIL_SQLITE_VALUES_HPP
 
 /// @file
-/// Property values to statement parameters and columns back to property values, typed, with no JSON on the
-/// way except for nlohmann::json properties. The stored forms:
+/// Property values to statement parameters and columns back to property values, straight from and into the
+/// row through the property's value_ops (model_info.hpp), with no JSON on the way except for nlohmann::json
+/// properties. The stored forms:
 ///   integers, bool   INTEGER (bool as 0/1)
 ///   floating point   REAL
 ///   std::string      TEXT, bytes as given
@@ -12,7 +13,6 @@
 
 #include <chrono>
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <type_traits>
 #include <variant>
@@ -20,7 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include <tether/detail/sqlite/statement.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -29,67 +29,66 @@ inline std::int64_t sqlite_time(time_point t) noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
-/// Binds a property value (plain or optional) to parameter `index`. Text is bound without a copy, so `v` must
-/// outlive the run of the statement.
-template <class T>
-void bind_property(sqlite_statement& s, int index, const T& v) {
-  if constexpr (is_optional<T>::value) {
-    if (v) bind_property(s, index, *v);
-    else s.bind_null(index);
-  } else if constexpr (std::is_same_v<T, bool>) {
-    s.bind_int(index, v ? 1 : 0);
-  } else if constexpr (std::is_integral_v<T>) {
-    s.bind_int(index, static_cast<std::int64_t>(v));
-  } else if constexpr (std::is_floating_point_v<T>) {
-    s.bind_real(index, static_cast<double>(v));
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    s.bind_text(index, v);
-  } else if constexpr (std::is_same_v<T, time_point>) {
-    s.bind_int(index, sqlite_time(v));
-  } else {
-    static_assert(std::is_same_v<T, nlohmann::json>);
-    s.bind_owned_text(index, v.dump());
-  }
+inline time_point sqlite_time_point(std::int64_t nanoseconds) noexcept {
+  return time_point(std::chrono::duration_cast<time_point::duration>(std::chrono::nanoseconds(nanoseconds)));
 }
 
-/// Binds a filter operand (already of the property's kind) to parameter `index`.
+/// Binds a value (a filter operand, already of the property's kind, or a property's value) to parameter
+/// `index`. Text is bound without a copy, so `v` must outlive the run of the statement.
 inline void bind_operand(sqlite_statement& s, int index, const value& v) {
   std::visit(
       [&](const auto& x) {
         using X = std::decay_t<decltype(x)>;
         if constexpr (std::is_same_v<X, std::nullptr_t>) s.bind_null(index);
-        else bind_property(s, index, x);
+        else if constexpr (std::is_same_v<X, bool>) s.bind_int(index, x ? 1 : 0);
+        else if constexpr (std::is_same_v<X, std::int64_t>) s.bind_int(index, x);
+        else if constexpr (std::is_same_v<X, double>) s.bind_real(index, x);
+        else if constexpr (std::is_same_v<X, std::string>) s.bind_text(index, x);
+        else s.bind_int(index, sqlite_time(x));
       },
       v);
 }
 
-/// Reads column `column` as a value of property type T.
-template <class T>
-T read_column(const sqlite_statement& s, int column) {
-  if constexpr (is_optional<T>::value) {
-    if (s.is_null(column)) return std::nullopt;
-    return T(read_column<typename T::value_type>(s, column));
-  } else if constexpr (std::is_same_v<T, bool>) {
-    return s.column_int(column) != 0;
-  } else if constexpr (std::is_integral_v<T>) {
-    return static_cast<T>(s.column_int(column));
-  } else if constexpr (std::is_floating_point_v<T>) {
-    return static_cast<T>(s.column_real(column));
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    return std::string(s.column_text(column));
-  } else if constexpr (std::is_same_v<T, time_point>) {
-    return time_point(std::chrono::duration_cast<time_point::duration>(std::chrono::nanoseconds(s.column_int(column))));
-  } else {
-    static_assert(std::is_same_v<T, nlohmann::json>);
-    if (s.is_null(column)) return nlohmann::json();
-    return nlohmann::json::parse(s.column_text(column));
+/// Binds property `p` of a row (`member`, its address there; plain or optional) to parameter `index`. Text is
+/// bound without a copy, so the row must outlive the run of the statement.
+inline void bind_member(sqlite_statement& s, int index, const stored_property& p, const void* member) {
+  switch (p.kind) {
+    case value_kind::string:
+      if (const std::string* text = p.ops->text(member)) s.bind_text(index, *text);
+      else s.bind_null(index);
+      return;
+    case value_kind::json:
+      if (const nlohmann::json* document = p.ops->json(member)) s.bind_owned_text(index, document->dump());
+      else s.bind_null(index);
+      return;
+    case value_kind::integer:
+    case value_kind::real:
+    case value_kind::boolean:
+    case value_kind::time:
+      // A number or a time has no text to bind from the row, so a value of its own costs no allocation.
+      bind_operand(s, index, p.ops->get(member));
+      return;
   }
 }
 
-/// Reads column `column` of M's property I into the row.
-template <class M, std::size_t I>
-void read_property(const sqlite_statement& s, int column, M& row) {
-  set_property<I>(row, read_column<property_type<M, I>>(s, column));
+/// Reads column `column` into property `p` of a value-initialised row (`member`, its address there). A NULL
+/// leaves the member as value-initialisation made it: an empty optional, or the plain type's zero, as SQLite
+/// reads NULL for a number or a text.
+inline void read_member(const sqlite_statement& s, int column, const stored_property& p, void* member) {
+  if ((p.nullable || p.kind == value_kind::json) && s.is_null(column)) return;
+  const value_ops& ops = *p.ops;
+  switch (p.kind) {
+    case value_kind::integer: ops.set(member, value(std::in_place_type<std::int64_t>, s.column_int(column))); return;
+    case value_kind::boolean: ops.set(member, value(std::in_place_type<bool>, s.column_int(column) != 0)); return;
+    case value_kind::real: ops.set(member, value(std::in_place_type<double>, s.column_real(column))); return;
+    case value_kind::string:
+      ops.set(member, value(std::in_place_type<std::string>, s.column_text(column)));
+      return;
+    case value_kind::time:
+      ops.set(member, value(std::in_place_type<time_point>, sqlite_time_point(s.column_int(column))));
+      return;
+    case value_kind::json: ops.set_json(member, nlohmann::json::parse(s.column_text(column))); return;
+  }
 }
 
 /// Reads a column as an untyped value: for messages about rows of tables the caller only knows by name.
