@@ -177,11 +177,13 @@ inline sqlite_sql count_sql(const model_info& m, const query& q) {
 struct lookup_statement {
   const std::string& text;
   bool paged;
+  std::size_t index;  ///< of the text among the model's lookups (0 to 2 * properties - 1), for a memo per text
 };
 
 /// The SQL of one model that no query shapes: its writes, and the lookup of every property, with a limit and
 /// without. Built once per model on its first use and kept by the connector, so a write or a relation's load
-/// costs no SQL building, only one probe of the statement cache.
+/// builds no SQL (and, through the connector's statement slots, does not even hash a text to find its
+/// prepared statement).
 class sqlite_model_sql {
 public:
   explicit sqlite_model_sql(const model_info& m)
@@ -211,8 +213,10 @@ public:
   [[nodiscard]] const std::string& remove() const noexcept { return remove_; }
   /// Reads every property, column i into property i; binds the key, then a limit and an offset when paged.
   [[nodiscard]] lookup_statement lookup(std::size_t property, bool limited) const noexcept {
-    return {lookups_[2 * property + (limited ? 1 : 0)], limited && property != id_};
+    const std::size_t index = 2 * property + (limited ? 1 : 0);
+    return {lookups_[index], limited && property != id_, index};
   }
+  [[nodiscard]] std::size_t lookup_count() const noexcept { return lookups_.size(); }
 
 private:
   static std::string insert_sql(const model_info& m) {
