@@ -27,6 +27,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -112,13 +113,14 @@ public:
 
   void insert(const model_info& m, row_span rows, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
-    const std::string& sql = statements_of(m).insert();
+    model_state& model = model_of(m);
+    const std::string& sql = model.sql.insert();
     log(m.name(), "create", [&] { return sql; });
     const std::size_t count = m.properties().size();
     const std::size_t id = m.id_index();
     std::vector<std::optional<std::int64_t>> generated(rows.size());
     write([&] {
-      auto& statement = state_->cache.get(sql);
+      auto& statement = state_->cache.get(sql, model.insert);
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const void* row = rows[r];
         detail::sqlite_run run(statement);
@@ -147,15 +149,18 @@ public:
     detail::sqlite_sql sql;
     if (!lookup) sql = detail::select_sql(m, q, all ? detail::selected_properties(m, q) : columns);
     const auto lock = lock_for_read();
+    model_state& model = model_of(m);
     const std::string* text = &sql.text;
     bool paged = q.limit || q.skip > 0;
+    detail::sqlite_statement_slot* slot = nullptr;
     if (lookup) {
-      const auto statement = statements_of(m).lookup(q.where->property, q.limit.has_value());
+      const auto statement = model.sql.lookup(q.where->property, q.limit.has_value());
       text = &statement.text;
       paged = statement.paged;
+      slot = &model.lookups[statement.index];
     }
     log(m.name(), "find", [&] { return *text; });
-    detail::sqlite_run run(prepare(m, *text));
+    detail::sqlite_run run(prepare(m, *text, slot));
     int index = 1;
     if (lookup) detail::bind_operand(*run, index++, q.where->values[0]);  // a lookup's one value
     else index = bind_operands(*run, sql);
@@ -163,17 +168,9 @@ public:
       run->bind_int(index++, q.limit ? detail::sqlite_count(*q.limit) : -1);
       run->bind_int(index, detail::sqlite_count(q.skip));
     }
-    const std::size_t count = m.properties().size();
-    while (run->step()) {
-      void* row = out.append();
-      if (all) {
-        for (std::size_t i = 0; i < count; ++i)
-          detail::read_member(*run, static_cast<int>(i), m.property(i), m.member(row, i));
-      } else {
-        for (std::size_t k = 0; k < columns.size(); ++k)
-          detail::read_member(*run, static_cast<int>(k), m.property(columns[k]), m.member(row, columns[k]));
-      }
-    }
+    const auto selected = all ? std::vector<detail::sqlite_reader>{} : detail::make_readers(m, columns);
+    const std::span<const detail::sqlite_reader> readers = all ? model.readers : selected;
+    while (run->step()) detail::read_row(*run, readers, out.append());
   }
 
   /// A relation's load: the lookup statement built once per model and property, stepped once (by the id at
@@ -182,9 +179,10 @@ public:
   std::shared_ptr<void> lookup(const model_info& m, std::size_t property, const value& key,
                                const query_observer& log) {
     const auto lock = lock_for_read();
-    const auto statement = statements_of(m).lookup(property, true);
+    model_state& model = model_of(m);
+    const auto statement = model.sql.lookup(property, true);
     log(m.name(), "find", [&] { return statement.text; });
-    detail::sqlite_run run(prepare(m, statement.text));
+    detail::sqlite_run run(prepare(m, statement.text, &model.lookups[statement.index]));
     detail::bind_operand(*run, 1, key);
     if (statement.paged) {
       run->bind_int(2, 1);
@@ -192,19 +190,18 @@ public:
     }
     if (!run->step()) return nullptr;
     auto row = m.row().make_shared();
-    const std::size_t count = m.properties().size();
-    for (std::size_t i = 0; i < count; ++i)
-      detail::read_member(*run, static_cast<int>(i), m.property(i), m.member(row.get(), i));
+    detail::read_row(*run, model.readers, row.get());
     return row;
   }
 
   bool update(const model_info& m, const void* row, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
-    const std::string& sql = statements_of(m).update();
+    model_state& model = model_of(m);
+    const std::string& sql = model.sql.update();
     log(m.name(), "update", [&] { return sql; });
     bool changed = false;
     write([&] {
-      detail::sqlite_run run(state_->cache.get(sql));
+      detail::sqlite_run run(state_->cache.get(sql, model.update));
       int index = 1;
       const std::size_t id = m.id_index();
       for (std::size_t i = 0; i < m.properties().size(); ++i)
@@ -222,11 +219,12 @@ public:
 
   bool remove(const model_info& m, const value& id, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
-    const std::string& sql = statements_of(m).remove();
+    model_state& model = model_of(m);
+    const std::string& sql = model.sql.remove();
     log(m.name(), "delete", [&] { return sql; });
     bool removed = false;
     write([&] {
-      detail::sqlite_run run(state_->cache.get(sql));
+      detail::sqlite_run run(state_->cache.get(sql, model.remove));
       detail::bind_operand(*run, 1, id);
       try {
         run->step();
@@ -299,22 +297,44 @@ private:
     return lock;
   }
 
+  /// What the connector keeps of one model: its fixed SQL, how a read of all its columns fills a row, and the
+  /// statement last prepared for each fixed text.
+  struct model_state {
+    explicit model_state(const model_info& m)
+        : sql(m),
+          readers(detail::make_readers(m, detail::selected_properties(m, query{}))),
+          lookups(sql.lookup_count()) {}
+    detail::sqlite_model_sql sql;
+    std::vector<detail::sqlite_reader> readers;
+    detail::sqlite_statement_slot insert;
+    detail::sqlite_statement_slot update;
+    detail::sqlite_statement_slot remove;
+    std::vector<detail::sqlite_statement_slot> lookups;  ///< as sql.lookup's `index`
+  };
+
   struct state {
     state(std::string file, sqlite_options options)
         : connection(std::move(file), options.busy_timeout), cache(connection) {}
     std::recursive_mutex mutex;
     detail::sqlite_connection connection;
     detail::sqlite_statement_cache cache;
-    /// Each model's fixed SQL, by model (a model_info lives as long as the program, and what its texts say
-    /// never changes, so a migration keeps them).
-    std::unordered_map<const model_info*, detail::sqlite_model_sql> models;
+    /// By model (a model_info lives as long as the program, and what its texts say never changes, so a
+    /// migration keeps them; it empties the statement cache, which the slots notice).
+    std::unordered_map<const model_info*, model_state> models;
+    /// The model last asked for: loads come in runs of one model, and the probe of the map would be a tenth of
+    /// what the connector adds to a load. The map never drops an entry, so the pointer stays valid.
+    const model_info* last_model = nullptr;
+    model_state* last_state = nullptr;
     int depth = 0;  ///< open transactions (the caller's), the outermost a real one, the others savepoints
   };
 
-  /// m's fixed SQL, built on m's first use. The caller holds the mutex.
-  const detail::sqlite_model_sql& statements_of(const model_info& m) {
+  /// m's state, made on m's first use. The caller holds the mutex.
+  model_state& model_of(const model_info& m) {
+    if (state_->last_model == &m) return *state_->last_state;
     auto found = state_->models.find(&m);
     if (found == state_->models.end()) found = state_->models.try_emplace(&m, m).first;
+    state_->last_model = &m;
+    state_->last_state = &found->second;
     return found->second;
   }
 
@@ -355,9 +375,11 @@ private:
     return names;
   }
 
-  detail::sqlite_statement& prepare(const model_info& m, const std::string& sql) {
+  /// The statement for `sql` (through `slot`, the memo of a fixed text, when there is one).
+  detail::sqlite_statement& prepare(const model_info& m, const std::string& sql,
+                                    detail::sqlite_statement_slot* slot = nullptr) {
     try {
-      return state_->cache.get(sql);
+      return slot != nullptr ? state_->cache.get(sql, *slot) : state_->cache.get(sql);
     } catch (const connection_error&) {
       throw;
     } catch (const error& e) {
