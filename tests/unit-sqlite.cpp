@@ -442,6 +442,44 @@ TEST_CASE("sqlite: every value is a parameter and the SQL text holds none") {
   CHECK_THAT(texts[0], !Catch::Contains("secret") && !Catch::Contains("1234") && !Catch::Contains("5678"));
 }
 
+// --- statements ------------------------------------------------------------------------------------------------
+
+TEST_CASE("sqlite: the statements a model keeps are prepared again after a migration or a full statement cache") {
+  tether::datasource db{tether::sqlite{":memory:"}};
+  seed(db);
+  auto orders = db.repository<Order>();
+  auto customers = db.repository<Customer>();
+  query_log log;
+  log.listen(db);
+  auto first = *orders.find_by_id(1);
+  (void)log.take();
+  REQUIRE(first.customer.get().get() != nullptr);
+  CHECK(first.customer()->name == "Alice");
+  const auto texts = log.take();
+  REQUIRE(texts.size() == 1u);
+  CHECK(texts[0] == R"(Customer find SELECT "id", "name", "email" FROM "Customer" WHERE "id" = ?)");
+
+  // A migration finalises every prepared statement: the lookup, the insert and the update prepare theirs again.
+  db.autoupdate<Customer, Order>();
+  auto second = *orders.find_by_id(3);
+  CHECK(second.customer.get().get()->name == "Bob");
+  Customer carol{0, "Carol", std::nullopt};
+  customers.create(carol);
+  carol.name = "Caroline";
+  customers.update(carol);
+  CHECK(customers.find_by_id(carol.id)->name == "Caroline");
+
+  // More shapes than the statement cache holds empty it as well.
+  for (std::size_t n = 1; n <= tether::detail::sqlite_statement_cache::capacity + 8; ++n)
+    (void)orders.count(tether::where("id", tether::inq(std::vector<std::int64_t>(n, 1))));
+  auto third = *orders.find_by_id(5);
+  CHECK(third.customer.get().get()->name == "Bob");
+  Customer dave{0, "Dave", std::nullopt};
+  customers.create(dave);
+  CHECK(dave.id == carol.id + 1);
+  CHECK(customers.remove_by_id(dave.id));
+}
+
 // --- threads ---------------------------------------------------------------------------------------------------
 
 TEST_CASE("sqlite: get() answers on the caller's thread while the connection is free, and never waits for another thread") {

@@ -14,9 +14,12 @@
 /// tether with a reader connection per thread took 41.7 ms against 29.5 ms with the one connection. SQLite
 /// serialises writers anyway, and each connection pays for its own page cache and statements.)
 ///
-/// Rows are bound from and read into the structs directly (detail/sqlite/values.hpp gives the stored forms);
-/// statements are prepared once per model and shape; every write runs in a transaction (a savepoint inside the
-/// caller's); foreign keys are SQLite's own, with their failures explained in the model's terms.
+/// Values are bound from and read into the rows directly, through the model's table of properties
+/// (model_info.hpp; detail/sqlite/values.hpp gives the stored forms), so nothing here depends on a model's C++
+/// type and the connector is compiled once, whatever the number of models. A model's fixed SQL (its writes, the
+/// lookup by each property) is built on its first use and kept; statements are prepared once per model and
+/// shape; every write runs in a transaction (a savepoint inside the caller's); foreign keys are SQLite's own,
+/// with their failures explained in the model's terms.
 
 #include <chrono>
 #include <cstdint>
@@ -26,10 +29,11 @@
 #include <set>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
-#include <tether/belongs_to.hpp>
 #include <tether/connector.hpp>
 #include <tether/detail/sqlite/connection.hpp>
 #include <tether/detail/sqlite/integrity.hpp>
@@ -37,8 +41,8 @@
 #include <tether/detail/sqlite/schema.hpp>
 #include <tether/detail/sqlite/statement_cache.hpp>
 #include <tether/detail/sqlite/values.hpp>
-#include <tether/detail/visit_property.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
+#include <tether/value.hpp>
 
 namespace tether {
 
@@ -51,12 +55,12 @@ struct sqlite_options {
 /// @brief The SQLite connector. Movable; copies are not offered (a connection has one owner).
 class sqlite {
 public:
-  /// @brief Opens (creating it if missing) the database in `file`, or an in-memory one for ":memory:".
-  /// Throws connection_error naming the file when it cannot be opened or is no SQLite database.
   /// @brief Relation loads run on the caller's thread while the connection is free (a read takes microseconds,
   /// less than a hand-over to a worker), and on a worker while another thread holds it.
   static constexpr bool loads_inline_when_idle = true;
 
+  /// @brief Opens (creating it if missing) the database in `file`, or an in-memory one for ":memory:".
+  /// Throws connection_error naming the file when it cannot be opened or is no SQLite database.
   explicit sqlite(std::string file, sqlite_options options = {})
       : state_(std::make_unique<state>(std::move(file), options)) {}
   explicit sqlite(const char* file, sqlite_options options = {}) : sqlite(std::string(file), options) {}
@@ -70,26 +74,25 @@ public:
   /// @brief The database file as given.
   [[nodiscard]] const std::string& file() const noexcept { return state_->connection.file(); }
 
-  template <model M>
-  void ensure_table(const query_observer& log) {
+  void ensure_table(const model_info& m, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
     state_->cache.clear();
     write([&] {
-      const std::string table(model_name<M>);
+      const std::string table(m.name());
       if (!detail::sqlite_table_exists(state_->connection, table)) {
-        migrate<M>(log, detail::sqlite_create_table<M>());
+        migrate(m, log, detail::sqlite_create_table(m));
       } else {
         const auto existing = columns_of(table);
-        for_each_property<M>([&](auto i) {
-          if (existing.contains(std::string(property_name<M, i>))) return;
-          migrate<M>(log, "ALTER TABLE " + detail::quote_identifier(table) + " ADD COLUMN " +
-                              detail::sqlite_column_definition<M, i>(true));
-        });
+        for (std::size_t i = 0; i < m.properties().size(); ++i) {
+          if (existing.contains(std::string(m.property(i).name))) continue;
+          migrate(m, log, "ALTER TABLE " + detail::quote_identifier(table) + " ADD COLUMN " +
+                              detail::sqlite_column_definition(m, i, true));
+        }
       }
-      for (const auto& index : detail::sqlite_key_indexes<M>()) {
+      for (const auto& index : detail::sqlite_key_indexes(m)) {
         if (index.table != table && !detail::sqlite_table_exists(state_->connection, index.table)) continue;
         try {
-          migrate<M>(log, index.sql);
+          migrate(m, log, index.sql);
         } catch (const detail::sqlite_constraint_failure& e) {
           throw constraint_error("tether: cannot migrate " + table + ": " + std::string(index.table) +
                                  " holds duplicates of a property a foreign key references (" + e.what() + ")");
@@ -98,164 +101,153 @@ public:
     });
   }
 
-  template <model M>
-  void drop_table(const query_observer& log) {
+  void drop_table(const model_info& m, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
     state_->cache.clear();
     write([&] {
-      const std::string table(model_name<M>);
+      const std::string table(m.name());
       detail::check_sqlite_drop(state_->connection, table);
-      migrate<M>(log, "DROP TABLE IF EXISTS " + detail::quote_identifier(table));
+      migrate(m, log, "DROP TABLE IF EXISTS " + detail::quote_identifier(table));
     });
   }
 
-  template <model M>
-  void insert(std::span<M> rows, const query_observer& log) {
-    static const std::string sql = insert_sql<M>();
+  void insert(const model_info& m, row_span rows, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
-    log(model_name<M>, "create", [] { return sql; });
+    model_state& model = model_of(m);
+    const std::string& sql = model.sql.insert();
+    log(m.name(), "create", [&] { return sql; });
+    const std::size_t count = m.properties().size();
+    const std::size_t id = m.id_index();
     std::vector<std::optional<std::int64_t>> generated(rows.size());
     write([&] {
-      auto& statement = state_->cache.get(sql);
+      auto& statement = state_->cache.get(sql, model.insert);
       for (std::size_t r = 0; r < rows.size(); ++r) {
-        const M& row = rows[r];
+        const void* row = rows[r];
         detail::sqlite_run run(statement);
-        const bool generate = id_is_generated(row);
-        for_each_property<M>([&](auto i) {
-          if (i == id_index<M> && generate) run->bind_null(static_cast<int>(i) + 1);
-          else detail::bind_property(*run, static_cast<int>(i) + 1, get_property<i>(row));
-        });
+        const bool generate = id_is_generated(m, row);
+        for (std::size_t i = 0; i < count; ++i) {
+          if (i == id && generate) run->bind_null(static_cast<int>(i) + 1);
+          else detail::bind_member(*run, static_cast<int>(i) + 1, m.property(i), m.member(row, i));
+        }
         try {
           run->step();
         } catch (const detail::sqlite_constraint_failure& e) {
-          explain_write(row, e, "create");
+          explain_write(m, row, e, "create");
         }
         if (generate) generated[r] = sqlite3_last_insert_rowid(state_->connection.handle());
       }
     });
     // Only now that the whole insert is committed (or part of the caller's transaction) do the rows learn ids.
-    if constexpr (detail::integer_value<id_type<M>>) {
-      for (std::size_t r = 0; r < rows.size(); ++r)
-        if (generated[r]) set_property<id_index<M>>(rows[r], static_cast<id_type<M>>(*generated[r]));
-    }
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      if (generated[r]) m.set(rows[r], id, *generated[r]);
   }
 
-  template <model M>
-  std::vector<M> select(const query& q, const query_observer& log) {
+  void select(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
     const bool all = q.fields.empty();
-    const auto columns = all ? std::vector<std::size_t>{} : detail::selected_properties<M>(q);
+    const auto columns = all ? std::vector<std::size_t>{} : detail::selected_properties(m, q);
+    const bool lookup = detail::is_lookup(m, q);
     detail::sqlite_sql sql;
+    if (!lookup) sql = detail::select_sql(m, q, all ? detail::selected_properties(m, q) : columns);
+    const auto lock = lock_for_read();
+    model_state& model = model_of(m);
     const std::string* text = &sql.text;
     bool paged = q.limit || q.skip > 0;
-    if (detail::is_lookup<M>(q)) {
-      const auto lookup = detail::lookup_sql<M>(q.where->property, q.limit.has_value());
-      text = &lookup.text;
-      paged = lookup.paged;
-    } else {
-      sql = detail::select_sql<M>(q, all ? detail::selected_properties<M>(q) : columns);
+    detail::sqlite_statement_slot* slot = nullptr;
+    if (lookup) {
+      const auto statement = model.sql.lookup(q.where->property, q.limit.has_value());
+      text = &statement.text;
+      paged = statement.paged;
+      slot = &model.lookups[statement.index];
     }
-    const auto lock = lock_for_read();
-    log(model_name<M>, "find", [&] { return *text; });
-    detail::sqlite_run run(prepare<M>(*text));
+    log(m.name(), "find", [&] { return *text; });
+    detail::sqlite_run run(prepare(m, *text, slot));
     int index = 1;
-    if (text != &sql.text) detail::bind_operand(*run, index++, q.where->values[0]);  // a lookup's one value
+    if (lookup) detail::bind_operand(*run, index++, q.where->values[0]);  // a lookup's one value
     else index = bind_operands(*run, sql);
     if (paged) {
       run->bind_int(index++, q.limit ? detail::sqlite_count(*q.limit) : -1);
       run->bind_int(index, detail::sqlite_count(q.skip));
     }
-    std::vector<M> out;
-    while (run->step()) {
-      M& row = out.emplace_back();
-      if (all) {
-        for_each_property<M>([&](auto i) { detail::read_property<M, i>(*run, static_cast<int>(i), row); });
-      } else {
-        for (std::size_t k = 0; k < columns.size(); ++k)
-          detail::with_property_index<M>(columns[k], [&](auto i) {
-            detail::read_property<M, i>(*run, static_cast<int>(k), row);
-          });
-      }
-    }
-    return out;
+    const auto selected = all ? std::vector<detail::sqlite_reader>{} : detail::make_readers(m, columns);
+    const std::span<const detail::sqlite_reader> readers = all ? model.readers : selected;
+    while (run->step()) detail::read_row(*run, readers, out.append());
   }
 
   /// A relation's load: the lookup statement built once per model and property, stepped once (by the id at
   /// most one row matches; by another property the text orders by id and stops at one), read into the shared
   /// object the relation hands out.
-  template <model M>
-  std::shared_ptr<M> lookup(std::size_t property, const value& key, const query_observer& log) {
-    const auto statement = detail::lookup_sql<M>(property, true);
+  std::shared_ptr<void> lookup(const model_info& m, std::size_t property, const value& key,
+                               const query_observer& log) {
     const auto lock = lock_for_read();
-    log(model_name<M>, "find", [&] { return statement.text; });
-    detail::sqlite_run run(prepare<M>(statement.text));
+    model_state& model = model_of(m);
+    const auto statement = model.sql.lookup(property, true);
+    log(m.name(), "find", [&] { return statement.text; });
+    detail::sqlite_run run(prepare(m, statement.text, &model.lookups[statement.index]));
     detail::bind_operand(*run, 1, key);
     if (statement.paged) {
       run->bind_int(2, 1);
       run->bind_int(3, 0);
     }
     if (!run->step()) return nullptr;
-    auto row = std::make_shared<M>();
-    for_each_property<M>([&](auto i) { detail::read_property<M, i>(*run, static_cast<int>(i), *row); });
+    auto row = m.row().make_shared();
+    detail::read_row(*run, model.readers, row.get());
     return row;
   }
 
-  template <model M>
-  bool update(const M& row, const query_observer& log) {
-    static const std::string sql = update_sql<M>();
+  bool update(const model_info& m, const void* row, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
-    log(model_name<M>, "update", [] { return sql; });
+    model_state& model = model_of(m);
+    const std::string& sql = model.sql.update();
+    log(m.name(), "update", [&] { return sql; });
     bool changed = false;
     write([&] {
-      detail::sqlite_run run(state_->cache.get(sql));
+      detail::sqlite_run run(state_->cache.get(sql, model.update));
       int index = 1;
-      for_each_property<M>([&](auto i) {
-        if (i != id_index<M>) detail::bind_property(*run, index++, get_property<i>(row));
-      });
-      detail::bind_property(*run, index, get_property<id_index<M>>(row));
+      const std::size_t id = m.id_index();
+      for (std::size_t i = 0; i < m.properties().size(); ++i)
+        if (i != id) detail::bind_member(*run, index++, m.property(i), m.member(row, i));
+      detail::bind_member(*run, index, m.id(), m.member(row, id));
       try {
         run->step();
       } catch (const detail::sqlite_constraint_failure& e) {
-        explain_write(row, e, "update");
+        explain_write(m, row, e, "update");
       }
       changed = sqlite3_changes64(state_->connection.handle()) > 0;
     });
     return changed;
   }
 
-  template <model M>
-  bool remove(const id_type<M>& id, const query_observer& log) {
-    static const std::string sql = "DELETE FROM " + detail::quote_identifier(model_name<M>) + " WHERE " +
-                                   detail::quote_identifier(property_name<M, id_index<M>>) + " = ?";
+  bool remove(const model_info& m, const value& id, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
-    log(model_name<M>, "delete", [] { return sql; });
+    model_state& model = model_of(m);
+    const std::string& sql = model.sql.remove();
+    log(m.name(), "delete", [&] { return sql; });
     bool removed = false;
     write([&] {
-      detail::sqlite_run run(state_->cache.get(sql));
-      detail::bind_property(*run, 1, id);
+      detail::sqlite_run run(state_->cache.get(sql, model.remove));
+      detail::bind_operand(*run, 1, id);
       try {
         run->step();
       } catch (const detail::sqlite_constraint_failure& e) {
+        const std::string id_column(m.id().name);
         // RESTRICT reports itself as SQLITE_CONSTRAINT_TRIGGER, NO ACTION as SQLITE_CONSTRAINT_FOREIGNKEY.
         if (e.code() == SQLITE_CONSTRAINT_FOREIGNKEY || e.code() == SQLITE_CONSTRAINT_TRIGGER) {
           std::set<std::pair<std::string, std::string>> visited;
-          detail::explain_sqlite_removal(state_->connection, std::string(model_name<M>),
-                                         std::string(property_name<M, id_index<M>>), detail::to_value(id), visited);
+          detail::explain_sqlite_removal(state_->connection, std::string(m.name()), id_column, id, visited);
         }
-        throw constraint_error("tether: cannot remove " + std::string(model_name<M>) + " " +
-                               std::string(property_name<M, id_index<M>>) + " " +
-                               detail::describe(detail::to_value(id)) + ": " + e.what());
+        throw constraint_error("tether: cannot remove " + std::string(m.name()) + " " + id_column + " " +
+                               detail::describe(id) + ": " + e.what());
       }
       removed = sqlite3_changes64(state_->connection.handle()) > 0;
     });
     return removed;
   }
 
-  template <model M>
-  std::size_t count(const query& q, const query_observer& log) {
-    const auto sql = detail::count_sql<M>(q);
+  std::size_t count(const model_info& m, const query& q, const query_observer& log) {
+    const auto sql = detail::count_sql(m, q);
     std::lock_guard lock(state_->mutex);
-    log(model_name<M>, "count", [&] { return sql.text; });
-    detail::sqlite_run run(prepare<M>(sql.text));
+    log(m.name(), "count", [&] { return sql.text; });
+    detail::sqlite_run run(prepare(m, sql.text));
     bind_operands(*run, sql);
     return run->step() ? static_cast<std::size_t>(run->column_int(0)) : 0;
   }
@@ -305,14 +297,46 @@ private:
     return lock;
   }
 
+  /// What the connector keeps of one model: its fixed SQL, how a read of all its columns fills a row, and the
+  /// statement last prepared for each fixed text.
+  struct model_state {
+    explicit model_state(const model_info& m)
+        : sql(m),
+          readers(detail::make_readers(m, detail::selected_properties(m, query{}))),
+          lookups(sql.lookup_count()) {}
+    detail::sqlite_model_sql sql;
+    std::vector<detail::sqlite_reader> readers;
+    detail::sqlite_statement_slot insert;
+    detail::sqlite_statement_slot update;
+    detail::sqlite_statement_slot remove;
+    std::vector<detail::sqlite_statement_slot> lookups;  ///< as sql.lookup's `index`
+  };
+
   struct state {
     state(std::string file, sqlite_options options)
         : connection(std::move(file), options.busy_timeout), cache(connection) {}
     std::recursive_mutex mutex;
     detail::sqlite_connection connection;
     detail::sqlite_statement_cache cache;
+    /// By model (a model_info lives as long as the program, and what its texts say never changes, so a
+    /// migration keeps them; it empties the statement cache, which the slots notice).
+    std::unordered_map<const model_info*, model_state> models;
+    /// The model last asked for: loads come in runs of one model, and the probe of the map would be a tenth of
+    /// what the connector adds to a load. The map never drops an entry, so the pointer stays valid.
+    const model_info* last_model = nullptr;
+    model_state* last_state = nullptr;
     int depth = 0;  ///< open transactions (the caller's), the outermost a real one, the others savepoints
   };
+
+  /// m's state, made on m's first use. The caller holds the mutex.
+  model_state& model_of(const model_info& m) {
+    if (state_->last_model == &m) return *state_->last_state;
+    auto found = state_->models.find(&m);
+    if (found == state_->models.end()) found = state_->models.try_emplace(&m, m).first;
+    state_->last_model = &m;
+    state_->last_state = &found->second;
+    return found->second;
+  }
 
   // Undoes the transaction or savepoint whose depth was just left; a failure here leaves nothing to undo.
   void undo_quietly() noexcept {
@@ -337,9 +361,8 @@ private:
     }
   }
 
-  template <class M>
-  void migrate(const query_observer& log, const std::string& sql) {
-    log(model_name<M>, "migrate", [&] { return sql; });
+  void migrate(const model_info& m, const query_observer& log, const std::string& sql) {
+    log(m.name(), "migrate", [&] { return sql; });
     detail::sqlite_statement statement(state_->connection, sql, false);
     statement.step();
   }
@@ -352,14 +375,15 @@ private:
     return names;
   }
 
-  template <class M>
-  detail::sqlite_statement& prepare(const std::string& sql) {
+  /// The statement for `sql` (through `slot`, the memo of a fixed text, when there is one).
+  detail::sqlite_statement& prepare(const model_info& m, const std::string& sql,
+                                    detail::sqlite_statement_slot* slot = nullptr) {
     try {
-      return state_->cache.get(sql);
+      return slot != nullptr ? state_->cache.get(sql, *slot) : state_->cache.get(sql);
     } catch (const connection_error&) {
       throw;
     } catch (const error& e) {
-      throw error("tether::sqlite: " + std::string(model_name<M>) + ": " + e.what() +
+      throw error("tether::sqlite: " + std::string(m.name()) + ": " + e.what() +
                   " (is the table migrated? autoupdate adds missing tables and columns)");
     }
   }
@@ -370,43 +394,41 @@ private:
     return index;
   }
 
-  template <class M>
-  static bool id_is_generated(const M& row) {
-    if constexpr (!detail::integer_value<id_type<M>>) {
-      return false;
-    } else {
-      const auto& id = get_property<id_index<M>>(row);
-      if constexpr (detail::is_optional<std::remove_cvref_t<decltype(id)>>::value) return !id || *id == 0;
-      else return id == 0;
-    }
+  /// True when the store is to generate `row`'s id: an integer id left value-initialised (0, or empty).
+  static bool id_is_generated(const model_info& m, const void* row) {
+    const stored_property& id = m.id();
+    if (!id.generated) return false;
+    const value given = id.ops->get(m.member(row, m.id_index()));
+    const auto* number = std::get_if<std::int64_t>(&given);
+    return number == nullptr || *number == 0;
   }
 
-  /// Turns a constraint SQLite refused while writing `row` into the memory connector's message.
-  template <class M>
-  [[noreturn]] void explain_write(const M& row, const detail::sqlite_constraint_failure& e, const char* verb) {
-    const std::string model(model_name<M>);
+  /// Turns a constraint SQLite refused while writing `row` (a row of m) into the memory connector's message.
+  [[noreturn]] void explain_write(const model_info& m, const void* row, const detail::sqlite_constraint_failure& e,
+                                  const char* verb) {
+    const std::string model(m.name());
     const int code = e.code();
     if (code == SQLITE_CONSTRAINT_FOREIGNKEY || code == SQLITE_CONSTRAINT_TRIGGER) {
-      detail::check_sqlite_keys(state_->connection, row);
-      detail::explain_sqlite_change(state_->connection, row);
+      detail::check_sqlite_keys(state_->connection, m, row);
+      detail::explain_sqlite_change(state_->connection, m, row);
     }
     if (code == SQLITE_CONSTRAINT_PRIMARYKEY) {
       throw constraint_error("tether: cannot " + std::string(verb) + " " + model + ": id " +
-                             detail::describe(detail::to_value(get_property<id_index<M>>(row))) + " exists already");
+                             detail::describe(m.get(row, m.id_index())) + " exists already");
     }
     if (code == SQLITE_CONSTRAINT_UNIQUE) {
       // SQLite names the column: "UNIQUE constraint failed: Customer.email".
       const std::string message = sqlite3_errmsg(state_->connection.handle());
       std::string shown;
       std::string property;
-      for_each_property<M>([&](auto i) {
-        const std::string column = model + "." + std::string(property_name<M, i>);
+      for (std::size_t i = 0; i < m.properties().size(); ++i) {
+        const std::string column = model + "." + std::string(m.property(i).name);
         if (shown.empty() && message.ends_with(column)) {
-          property = property_name<M, i>;
-          shown = detail::describe(detail::to_value(get_property<i>(row)));
+          property = m.property(i).name;
+          shown = detail::describe(m.get(row, i));
         }
-      });
-      if (property == property_name<M, id_index<M>>)
+      }
+      if (property == m.id().name)
         throw constraint_error("tether: cannot " + std::string(verb) + " " + model + ": id " + shown +
                                " exists already");
       if (!property.empty())
@@ -416,42 +438,12 @@ private:
     throw constraint_error("tether: cannot " + std::string(verb) + " " + model + ": " + e.what());
   }
 
-  template <class M>
-  static std::string insert_sql() {
-    std::string columns;
-    std::string values;
-    for_each_property<M>([&](auto i) {
-      if (i > 0) {
-        columns += ", ";
-        values += ", ";
-      }
-      detail::append_identifier(columns, property_name<M, i>);
-      values += '?';
-    });
-    return "INSERT INTO " + detail::quote_identifier(model_name<M>) + " (" + columns + ") VALUES (" + values + ")";
-  }
-
-  template <class M>
-  static std::string update_sql() {
-    std::string sql = "UPDATE " + detail::quote_identifier(model_name<M>) + " SET ";
-    bool first = true;
-    for_each_property<M>([&](auto i) {
-      if (i == id_index<M>) return;
-      if (!first) sql += ", ";
-      first = false;
-      detail::append_identifier(sql, property_name<M, i>);
-      sql += " = ?";
-    });
-    const std::string id = detail::quote_identifier(property_name<M, id_index<M>>);
-    if (first) sql += id + " = " + id;  // a model of an id alone: the update only asks whether the row exists
-    return sql + " WHERE " + id + " = ?";
-  }
-
   std::unique_ptr<state> state_;
 };
 
 static_assert(connector<sqlite>);
 static_assert(idle_inline_connector<sqlite>);
+static_assert(lookup_connector<sqlite>);
 
 }  // namespace tether
 

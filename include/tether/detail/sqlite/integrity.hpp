@@ -13,12 +13,11 @@
 #include <utility>
 #include <vector>
 
-#include <tether/belongs_to.hpp>
 #include <tether/detail/sql/identifier.hpp>
 #include <tether/detail/sqlite/statement.hpp>
 #include <tether/detail/sqlite/values.hpp>
 #include <tether/error.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -54,33 +53,32 @@ inline bool sqlite_table_exists(sqlite_connection& c, std::string_view table) {
   return s.step();
 }
 
-/// Throws the memory connector's message for the first enforced key of `row` that matches no target.
-template <class M>
-void check_sqlite_keys(sqlite_connection& c, const M& row) {
-  for_each_property<M>([&](auto i) {
-    if constexpr (is_foreign_key<M, i>) {
-      using ref = reference<M, i>;
-      using target = typename ref::target;
-      const auto& key = get_property<i>(row);
-      if (!ref::enforced || !key) return;
-      const std::string target_column(property_name<target, ref::target_property>);
-      bool found = false;
-      if (sqlite_table_exists(c, model_name<target>)) {
-        sqlite_statement s(c,
-                           "SELECT 1 FROM " + quote_identifier(model_name<target>) + " WHERE " +
-                               quote_identifier(target_column) + " = ? LIMIT 1",
-                           false);
-        bind_property(s, 1, *key);
-        found = s.step();
-      }
-      if (!found) {
-        const std::string shown = describe(to_value(*key));
-        throw constraint_error("tether: " + std::string(model_name<M>) + "." + std::string(member_name<M, i>) +
-                               ": no " + std::string(model_name<target>) + " has " + target_column + " " + shown +
-                               " (" + std::string(property_name<M, i>) + " " + shown + ")");
-      }
+/// Throws the memory connector's message for the first enforced key of `row` (a row of m) that matches no
+/// target.
+inline void check_sqlite_keys(sqlite_connection& c, const model_info& m, const void* row) {
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
+    const stored_property& p = m.property(i);
+    const relation_info* relation = p.relation;
+    const void* key = m.member(row, i);
+    if (relation == nullptr || !relation->enforced || !p.ops->has_value(key)) continue;
+    const model_info& target = relation->target();
+    const std::string target_column(target.property(relation->target_property).name);
+    bool found = false;
+    if (sqlite_table_exists(c, target.name())) {
+      sqlite_statement s(c,
+                         "SELECT 1 FROM " + quote_identifier(target.name()) + " WHERE " +
+                             quote_identifier(target_column) + " = ? LIMIT 1",
+                         false);
+      bind_member(s, 1, p, key);
+      found = s.step();
     }
-  });
+    if (!found) {
+      const std::string shown = describe(p.ops->get(key));
+      throw constraint_error("tether: " + std::string(m.name()) + "." + std::string(relation->name) + ": no " +
+                             std::string(target.name()) + " has " + target_column + " " + shown + " (" +
+                             std::string(p.name) + " " + shown + ")");
+    }
+  }
 }
 
 /// Ids of the rows of `r.table` whose key equals `key`.
@@ -129,19 +127,18 @@ inline void explain_sqlite_removal(sqlite_connection& c, const std::string& tabl
   }
 }
 
-/// Throws the memory connector's message when `row` changes a property that rows of another table reference.
-template <class M>
-void explain_sqlite_change(sqlite_connection& c, const M& row) {
-  const std::string table(model_name<M>);
-  const std::string id_column(property_name<M, id_index<M>>);
-  const value id = to_value(get_property<id_index<M>>(row));
+/// Throws the memory connector's message when `row` (a row of m) changes a property that rows of another
+/// table reference.
+inline void explain_sqlite_change(sqlite_connection& c, const model_info& m, const void* row) {
+  const std::string table(m.name());
+  const std::string id_column(m.id().name);
+  const value id = m.get(row, m.id_index());
   for (const auto& r : sqlite_referrers_of(c, table)) {
     const value old_key = sqlite_column_of(c, table, id_column, r.target_column, id);
     if (std::holds_alternative<std::nullptr_t>(old_key) || sqlite_referencing_ids(c, r, old_key).empty()) continue;
     bool changed = false;
-    for_each_property<M>([&](auto i) {
-      if (property_name<M, i> == r.target_column) changed = describe(to_value(get_property<i>(row))) != describe(old_key);
-    });
+    for (std::size_t i = 0; i < m.properties().size(); ++i)
+      if (m.property(i).name == r.target_column) changed = describe(m.get(row, i)) != describe(old_key);
     if (changed) {
       throw constraint_error("tether: cannot change " + table + "." + r.target_column + " of id " + describe(id) +
                              ": " + r.table + "." + r.column + " references it");

@@ -2,17 +2,16 @@
 #define TETHER_DETAIL_SQLITE_SCHEMA_HPP
 
 /// @file
-/// The DDL a model's descriptor implies: the table with a column per stored property, its foreign keys, and
+/// The DDL a model's description implies: the table with a column per stored property, its foreign keys, and
 /// the indexes they need. The table is named after the model, each column after its property.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <tether/belongs_to.hpp>
 #include <tether/detail/sql/identifier.hpp>
 #include <tether/fwd.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 
 namespace tether::detail {
 
@@ -50,11 +49,10 @@ inline const char* sqlite_delete_action(delete_action action) noexcept {
   return "RESTRICT";
 }
 
-/// The column definition of property I, as CREATE TABLE or ALTER TABLE ADD COLUMN writes it. `adding` gives a
-/// non-optional column the default that existing rows take.
-template <class M, std::size_t I>
-std::string sqlite_column_definition(bool adding) {
-  const property_info& info = properties<M>()[I];
+/// The column definition of property `index` of m, as CREATE TABLE or ALTER TABLE ADD COLUMN writes it.
+/// `adding` gives a non-optional column the default that existing rows take.
+inline std::string sqlite_column_definition(const model_info& m, std::size_t index, bool adding) {
+  const stored_property& info = m.property(index);
   std::string sql = quote_identifier(info.name);
   sql += ' ';
   sql += sqlite_column_type(info.kind);
@@ -67,27 +65,24 @@ std::string sqlite_column_definition(bool adding) {
     sql += " NOT NULL";
     if (adding) sql += std::string(" DEFAULT ") + sqlite_column_default(info.kind);
   }
-  if constexpr (is_foreign_key<M, I>) {
-    using ref = reference<M, I>;
-    if constexpr (ref::enforced) {
-      sql += " REFERENCES ";
-      append_identifier(sql, model_name<typename ref::target>);
-      sql += '(';
-      append_identifier(sql, property_name<typename ref::target, ref::target_property>);
-      sql += ") ON DELETE ";
-      sql += sqlite_delete_action(ref::on_delete);
-    }
+  if (const relation_info* relation = info.relation; relation != nullptr && relation->enforced) {
+    const model_info& target = relation->target();
+    sql += " REFERENCES ";
+    append_identifier(sql, target.name());
+    sql += '(';
+    append_identifier(sql, target.property(relation->target_property).name);
+    sql += ") ON DELETE ";
+    sql += sqlite_delete_action(relation->on_delete);
   }
   return sql;
 }
 
-template <class M>
-std::string sqlite_create_table() {
-  std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(model_name<M>) + " (";
-  for_each_property<M>([&](auto i) {
+inline std::string sqlite_create_table(const model_info& m) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(m.name()) + " (";
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
     if (i > 0) sql += ", ";
-    sql += sqlite_column_definition<M, i>(false);
-  });
+    sql += sqlite_column_definition(m, i, false);
+  }
   return sql + ")";
 }
 
@@ -97,26 +92,24 @@ inline std::string sqlite_create_index(std::string_view table, std::string_view 
          " ON " + quote_identifier(table) + " (" + quote_identifier(column) + ")";
 }
 
-/// The indexes M's foreign keys need: one on each key (loose ones too), and a unique one on each referenced
+/// The indexes m's foreign keys need: one on each key (loose ones too), and a unique one on each referenced
 /// target property that is not the target's id (SQLite requires it of a foreign key's parent).
 struct sqlite_index {
   std::string_view table;  ///< the table the index is on
   std::string sql;
 };
 
-template <class M>
-std::vector<sqlite_index> sqlite_key_indexes() {
+inline std::vector<sqlite_index> sqlite_key_indexes(const model_info& m) {
   std::vector<sqlite_index> out;
-  for_each_property<M>([&](auto i) {
-    if constexpr (is_foreign_key<M, i>) {
-      using ref = reference<M, i>;
-      using target = typename ref::target;
-      out.push_back({model_name<M>, sqlite_create_index(model_name<M>, property_name<M, i>, false)});
-      if constexpr (ref::target_property != id_index<target>)
-        out.push_back({model_name<target>,
-                       sqlite_create_index(model_name<target>, property_name<target, ref::target_property>, true)});
+  for (const stored_property& p : m.properties()) {
+    if (p.relation == nullptr) continue;
+    const model_info& target = p.relation->target();
+    out.push_back({m.name(), sqlite_create_index(m.name(), p.name, false)});
+    if (p.relation->target_property != target.id_index()) {
+      out.push_back({target.name(),
+                     sqlite_create_index(target.name(), target.property(p.relation->target_property).name, true)});
     }
-  });
+  }
   return out;
 }
 

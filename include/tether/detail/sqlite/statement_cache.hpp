@@ -6,6 +6,7 @@
 /// the shape of the statement (which columns, which operators, how many values in a list).
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <unordered_map>
@@ -13,6 +14,13 @@
 #include <tether/detail/sqlite/statement.hpp>
 
 namespace tether::detail {
+
+/// A caller's memo of the statement for one fixed text (a model's insert, a lookup): the cache answers from it
+/// without hashing the text while it has not been emptied since.
+struct sqlite_statement_slot {
+  sqlite_statement* statement = nullptr;
+  std::uint64_t generation = 0;
+};
 
 class sqlite_statement_cache {
 public:
@@ -23,20 +31,32 @@ public:
   sqlite_statement& get(const std::string& sql) {
     if (auto found = statements_.find(sql); found != statements_.end()) return *found->second;
     // Include sends key lists of every length up to the parameter limit; keep the cache bounded.
-    if (statements_.size() >= capacity) statements_.clear();
+    if (statements_.size() >= capacity) clear();
     auto made = std::make_unique<sqlite_statement>(connection_, sql, true);
     auto& statement = *made;
     statements_.emplace(sql, std::move(made));
     return statement;
   }
 
-  /// Forgets every statement (after a change of schema).
-  void clear() noexcept { statements_.clear(); }
+  /// As get(sql), remembered in `slot`, which must always be used with the same text.
+  sqlite_statement& get(const std::string& sql, sqlite_statement_slot& slot) {
+    if (slot.statement != nullptr && slot.generation == generation_) return *slot.statement;
+    sqlite_statement& statement = get(sql);
+    slot = {&statement, generation_};
+    return statement;
+  }
+
+  /// Forgets every statement (after a change of schema), and so every slot.
+  void clear() noexcept {
+    statements_.clear();
+    ++generation_;
+  }
 
   static constexpr std::size_t capacity = 256;
 
 private:
   sqlite_connection& connection_;
+  std::uint64_t generation_ = 1;  ///< how many times the cache was emptied, plus one: a fresh slot never matches
   std::unordered_map<std::string, std::unique_ptr<sqlite_statement>> statements_;
 };
 
