@@ -16,11 +16,9 @@
 #include <bit>
 #include <chrono>
 #include <cstdint>
-#include <cstring>
-#include <optional>
+#include <cstddef>
 #include <string>
 #include <string_view>
-#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -30,6 +28,7 @@
 #include <tether/detail/postgres/result.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -134,63 +133,88 @@ private:
   std::string buffer_;
 };
 
-/// Appends the binary form of a plain (non-optional) value.
-template <class T>
-void append_binary(std::string& out, const T& v) {
-  if constexpr (std::is_same_v<T, bool>) {
-    out += static_cast<char>(v ? 1 : 0);
-  } else if constexpr (std::is_integral_v<T>) {
-    append_big_endian(out, static_cast<std::uint64_t>(static_cast<std::int64_t>(v)), 8);
-  } else if constexpr (std::is_floating_point_v<T>) {
-    append_big_endian(out, std::bit_cast<std::uint64_t>(static_cast<double>(v)), 8);
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    out += v;
-  } else if constexpr (std::is_same_v<T, time_point>) {
-    append_big_endian(out, static_cast<std::uint64_t>(postgres_time(v)), 8);
-  } else {
-    static_assert(std::is_same_v<T, nlohmann::json>);
-    out += '\1';  // jsonb's binary format: a version byte, then the text
-    out += v.dump();
+/// Appends the binary form of a value that is not null (an operand, or a property's value).
+inline void append_binary(std::string& out, const value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) append_big_endian(out, static_cast<std::uint64_t>(*i), 8);
+  else if (const auto* d = std::get_if<double>(&v)) append_big_endian(out, std::bit_cast<std::uint64_t>(*d), 8);
+  else if (const auto* b = std::get_if<bool>(&v)) out += static_cast<char>(*b ? 1 : 0);
+  else if (const auto* s = std::get_if<std::string>(&v)) out += *s;
+  else if (const auto* t = std::get_if<time_point>(&v))
+    append_big_endian(out, static_cast<std::uint64_t>(postgres_time(*t)), 8);
+}
+
+/// The type OID of a value that is not null, as its alternative says.
+inline Oid postgres_type_of(const value& v) noexcept {
+  if (std::holds_alternative<std::int64_t>(v)) return postgres_oid::int8;
+  if (std::holds_alternative<double>(v)) return postgres_oid::float8;
+  if (std::holds_alternative<bool>(v)) return postgres_oid::boolean;
+  if (std::holds_alternative<time_point>(v)) return postgres_oid::timestamptz;
+  return postgres_oid::text;
+}
+
+/// Appends the binary form of the value of a member that has one (`ops.has_value`), read through its
+/// value_ops: a string or a JSON document without a copy of it.
+inline void append_member(std::string& out, value_kind kind, const value_ops& ops, const void* member) {
+  switch (kind) {
+    case value_kind::string: out += *ops.text(member); return;
+    case value_kind::json:
+      out += '\1';  // jsonb's binary format: a version byte, then the text
+      out += ops.json(member)->dump();
+      return;
+    case value_kind::integer:
+    case value_kind::real:
+    case value_kind::boolean:
+    case value_kind::time: append_binary(out, ops.get(member)); return;
   }
 }
 
-/// Adds a property value (plain or optional) as the next parameter.
-template <class T>
-void add_property(postgres_params& params, const T& v) {
-  if constexpr (is_optional<T>::value) {
-    if (v) add_property(params, *v);
-    else params.add_null(postgres_type_of(kind_of<typename T::value_type>()));
-  } else {
-    append_binary(params.begin(postgres_type_of(kind_of<T>())), v);
-    params.end();
-  }
+/// Adds property `p`'s value in the member at `member` as the next parameter (null for an empty optional).
+inline void add_member(postgres_params& params, const stored_property& p, const void* member) {
+  const Oid type = postgres_type_of(p.kind);
+  if (!p.ops->has_value(member)) return params.add_null(type);
+  append_member(params.begin(type), p.kind, *p.ops, member);
+  params.end();
 }
 
-/// Appends a property value (plain or optional) as one field of a binary COPY row: its length, then its binary
+/// Adds a bigint parameter.
+inline void add_int8(postgres_params& params, std::int64_t v) {
+  append_big_endian(params.begin(postgres_oid::int8), static_cast<std::uint64_t>(v), 8);
+  params.end();
+}
+
+/// Adds a text parameter.
+inline void add_text(postgres_params& params, std::string_view v) {
+  params.begin(postgres_oid::text) += v;
+  params.end();
+}
+
+/// Writes the 4-byte length of the field that starts at `length_at` (its bytes follow the length).
+inline void patch_field_length(std::string& out, std::size_t length_at) noexcept {
+  const auto length = static_cast<std::uint32_t>(out.size() - length_at - 4);
+  for (int b = 0; b < 4; ++b) out[length_at + b] = static_cast<char>((length >> (24 - 8 * b)) & 0xff);
+}
+
+/// Appends a bigint as one field of a binary COPY row: its length, then its binary form.
+inline void append_copy_int8(std::string& out, std::int64_t v) {
+  append_big_endian(out, 8, 4);
+  append_big_endian(out, static_cast<std::uint64_t>(v), 8);
+}
+
+/// Appends property `p`'s value in `member` as one field of a binary COPY row: its length, then its binary
 /// form; -1 for null.
-template <class T>
-void append_copy_field(std::string& out, const T& v) {
-  if constexpr (is_optional<T>::value) {
-    if (v) append_copy_field(out, *v);
-    else append_big_endian(out, 0xffffffffu, 4);
-  } else {
-    const std::size_t length_at = out.size();
-    out.append(4, '\0');
-    append_binary(out, v);
-    const auto length = static_cast<std::uint32_t>(out.size() - length_at - 4);
-    for (int b = 0; b < 4; ++b) out[length_at + b] = static_cast<char>((length >> (24 - 8 * b)) & 0xff);
-  }
+inline void append_copy_member(std::string& out, const stored_property& p, const void* member) {
+  if (!p.ops->has_value(member)) return append_big_endian(out, 0xffffffffu, 4);
+  const std::size_t length_at = out.size();
+  out.append(4, '\0');
+  append_member(out, p.kind, *p.ops, member);
+  patch_field_length(out, length_at);
 }
 
 /// Adds a filter operand (already of the property's kind) as the next parameter.
 inline void add_operand(postgres_params& params, const value& v, value_kind kind) {
-  std::visit(
-      [&](const auto& x) {
-        using X = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<X, std::nullptr_t>) params.add_null(postgres_type_of(kind));
-        else add_property(params, x);
-      },
-      v);
+  if (std::holds_alternative<std::nullptr_t>(v)) return params.add_null(postgres_type_of(kind));
+  append_binary(params.begin(postgres_type_of(v)), v);
+  params.end();
 }
 
 /// Adds the non-null operands as one array parameter (for `= ANY($n)` and `<> ALL($n)`).
@@ -209,13 +233,8 @@ inline void add_operand_array(postgres_params& params, const std::vector<value>&
   for (const value* v : present) {
     const std::size_t length_at = out.size();
     out.append(4, '\0');
-    std::visit(
-        [&](const auto& x) {
-          if constexpr (!std::is_same_v<std::decay_t<decltype(x)>, std::nullptr_t>) append_binary(out, x);
-        },
-        *v);
-    const auto length = static_cast<std::uint32_t>(out.size() - length_at - 4);
-    for (int b = 0; b < 4; ++b) out[length_at + b] = static_cast<char>((length >> (24 - 8 * b)) & 0xff);
+    append_binary(out, *v);
+    patch_field_length(out, length_at);
   }
   params.end();
 }
@@ -226,59 +245,124 @@ inline void add_operand_array(postgres_params& params, const std::vector<value>&
               "; migrate the model (autoupdate) or fix the column's type");
 }
 
-/// Reads a column of a binary result as a value of property type T.
-template <class T>
-T read_postgres_column(const postgres_result& r, int row, int column) {
-  if constexpr (is_optional<T>::value) {
-    if (r.is_null(row, column)) return std::nullopt;
-    return T(read_postgres_column<typename T::value_type>(r, row, column));
-  } else {
-    const auto bytes = r.bytes(row, column);
-    const Oid type = r.type(column);
-    if (r.is_null(row, column)) {
-      if constexpr (std::is_same_v<T, nlohmann::json>) return nlohmann::json();
-      else return T{};
-    }
-    if constexpr (std::is_same_v<T, bool>) {
-      if (type != postgres_oid::boolean) postgres_type_mismatch(r, column, "a bool");
-      return bytes[0] != 0;
-    } else if constexpr (std::is_integral_v<T>) {
-      if (type != postgres_oid::int8 && type != postgres_oid::int4 && type != postgres_oid::int2)
-        postgres_type_mismatch(r, column, "an integer");
+/// How one column of a binary result is read into a property of a kind: decided once per column from the
+/// column's type, so the row loop does no type checks.
+enum class postgres_reader : unsigned char { boolean, integer, float8, float4, text, time, jsonb, json, mismatch };
+
+/// The reader for a column of type `type` read into a property of `kind`; `mismatch` when the column cannot hold
+/// it, and then `expected` says what it should hold (for postgres_type_mismatch).
+inline postgres_reader postgres_reader_of(value_kind kind, Oid type, std::string_view& expected) noexcept {
+  namespace oid = postgres_oid;
+  switch (kind) {
+    case value_kind::boolean:
+      expected = "a bool";
+      return type == oid::boolean ? postgres_reader::boolean : postgres_reader::mismatch;
+    case value_kind::integer:
+      expected = "an integer";
+      return type == oid::int8 || type == oid::int4 || type == oid::int2 ? postgres_reader::integer
+                                                                           : postgres_reader::mismatch;
+    case value_kind::real:
+      expected = "a floating-point number";
+      if (type == oid::float8) return postgres_reader::float8;
+      return type == oid::float4 ? postgres_reader::float4 : postgres_reader::mismatch;
+    case value_kind::string:
+      expected = "a string";
+      return type == oid::text || type == oid::varchar || type == oid::bpchar || type == oid::name
+                 ? postgres_reader::text
+                 : postgres_reader::mismatch;
+    case value_kind::time:
+      expected = "a time";
+      return type == oid::timestamptz || type == oid::timestamp ? postgres_reader::time : postgres_reader::mismatch;
+    case value_kind::json:
+      expected = "JSON";
+      if (type == oid::jsonb) return postgres_reader::jsonb;
+      return type == oid::json || type == oid::text ? postgres_reader::json : postgres_reader::mismatch;
+  }
+  return postgres_reader::mismatch;
+}
+
+/// Reads a cell that is not null, of a column `reader` fits, as a value of the property's kind (JSON aside).
+inline value read_postgres_cell(std::string_view bytes, postgres_reader reader) {
+  switch (reader) {
+    case postgres_reader::boolean: return bytes[0] != 0;
+    case postgres_reader::integer: {
       const auto raw = read_big_endian(bytes);
       const int bits = static_cast<int>(bytes.size()) * 8;
       // Sign-extend a 2- or 4-byte integer.
-      const auto wide = bits == 64 ? static_cast<std::int64_t>(raw)
-                                   : static_cast<std::int64_t>(raw << (64 - bits)) >> (64 - bits);
-      return static_cast<T>(wide);
-    } else if constexpr (std::is_floating_point_v<T>) {
-      if (type == postgres_oid::float8) return static_cast<T>(std::bit_cast<double>(read_big_endian(bytes)));
-      if (type == postgres_oid::float4)
-        return static_cast<T>(std::bit_cast<float>(static_cast<std::uint32_t>(read_big_endian(bytes))));
-      postgres_type_mismatch(r, column, "a floating-point number");
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      if (type != postgres_oid::text && type != postgres_oid::varchar && type != postgres_oid::bpchar &&
-          type != postgres_oid::name)
-        postgres_type_mismatch(r, column, "a string");
-      return std::string(bytes);
-    } else if constexpr (std::is_same_v<T, time_point>) {
-      if (type != postgres_oid::timestamptz && type != postgres_oid::timestamp)
-        postgres_type_mismatch(r, column, "a time");
+      return bits == 64 ? static_cast<std::int64_t>(raw)
+                        : static_cast<std::int64_t>(raw << (64 - bits)) >> (64 - bits);
+    }
+    case postgres_reader::float8: return std::bit_cast<double>(read_big_endian(bytes));
+    case postgres_reader::float4:
+      return static_cast<double>(std::bit_cast<float>(static_cast<std::uint32_t>(read_big_endian(bytes))));
+    case postgres_reader::text: return std::string(bytes);
+    case postgres_reader::time: {
       const std::chrono::microseconds us(static_cast<std::int64_t>(read_big_endian(bytes)) + postgres_epoch_us);
       return time_point(std::chrono::duration_cast<time_point::duration>(us));
-    } else {
-      static_assert(std::is_same_v<T, nlohmann::json>);
-      if (type == postgres_oid::jsonb) return nlohmann::json::parse(bytes.substr(1));
-      if (type == postgres_oid::json || type == postgres_oid::text) return nlohmann::json::parse(bytes);
-      postgres_type_mismatch(r, column, "JSON");
     }
+    case postgres_reader::jsonb:
+    case postgres_reader::json:
+    case postgres_reader::mismatch: break;
+  }
+  return nullptr;
+}
+
+/// One selected column: the property it fills and how.
+struct postgres_column_reader {
+  std::size_t offset;  ///< of the member in a row
+  const value_ops* ops;
+  postgres_reader reader;
+  std::string_view expected;  ///< what the column should hold, for a mismatch
+};
+
+/// The readers of result `r`'s columns, filling m's properties `columns` (in column order). A column whose type
+/// does not hold its property is an error at its first cell that is not null, as it would be read row by row,
+/// and is found before any row is read.
+inline std::vector<postgres_column_reader> postgres_readers(const model_info& m,
+                                                            const std::vector<std::size_t>& columns,
+                                                            const postgres_result& r) {
+  std::vector<postgres_column_reader> readers;
+  readers.reserve(columns.size());
+  bool mismatch = false;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const stored_property& p = m.property(columns[k]);
+    std::string_view expected;
+    const auto reader = postgres_reader_of(p.kind, r.type(static_cast<int>(k)), expected);
+    mismatch = mismatch || reader == postgres_reader::mismatch;
+    readers.push_back({p.offset, p.ops, reader, expected});
+  }
+  if (mismatch) {
+    for (int row = 0; row < r.rows(); ++row)
+      for (std::size_t k = 0; k < readers.size(); ++k)
+        if (readers[k].reader == postgres_reader::mismatch && !r.is_null(row, static_cast<int>(k)))
+          postgres_type_mismatch(r, static_cast<int>(k), readers[k].expected);
+  }
+  return readers;
+}
+
+/// Reads result row `row` into `target`, a value-initialised row of the model the readers were made for (so a
+/// null cell leaves its member as it is).
+inline void read_postgres_row(const postgres_result& r, int row, const std::vector<postgres_column_reader>& readers,
+                              void* target) {
+  for (std::size_t k = 0; k < readers.size(); ++k) {
+    const auto& c = readers[k];
+    const int column = static_cast<int>(k);
+    void* member = static_cast<char*>(target) + c.offset;
+    if (r.is_null(row, column)) continue;  // the row is value-initialised: null already
+    const auto bytes = r.bytes(row, column);
+    if (c.reader == postgres_reader::jsonb) c.ops->set_json(member, nlohmann::json::parse(bytes.substr(1)));
+    else if (c.reader == postgres_reader::json) c.ops->set_json(member, nlohmann::json::parse(bytes));
+    else c.ops->set(member, read_postgres_cell(bytes, c.reader));
   }
 }
 
-/// Reads column `column` of M's property I into the row.
-template <class M, std::size_t I>
-void read_postgres_property(const postgres_result& r, int row, int column, M& out) {
-  set_property<I>(out, read_postgres_column<property_type<M, I>>(r, row, column));
+/// Reads a bigint column (a count, an id RETURNING or nextval gives).
+inline std::int64_t read_postgres_int8(const postgres_result& r, int row, int column) {
+  std::string_view expected;
+  const auto reader = postgres_reader_of(value_kind::integer, r.type(column), expected);
+  if (r.is_null(row, column)) return 0;
+  if (reader == postgres_reader::mismatch) postgres_type_mismatch(r, column, expected);
+  return std::get<std::int64_t>(read_postgres_cell(r.bytes(row, column), reader));
 }
 
 }  // namespace tether::detail
