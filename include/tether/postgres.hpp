@@ -181,7 +181,7 @@ public:
     log(m.name(), "find", [&] { return sql.text; });
     with_connection([&](detail::postgres_connection& c, bool) {
       const auto r = run(c, m, sql.text, params, "find");
-      const auto readers = detail::postgres_readers(m, columns, r);
+      auto readers = detail::postgres_readers(m, columns, r);
       out.reserve(static_cast<std::size_t>(r.rows()));
       for (int row = 0; row < r.rows(); ++row) detail::read_postgres_row(r, row, readers, out.append());
     });
@@ -208,7 +208,7 @@ public:
     return with_connection([&](detail::postgres_connection& c, bool) -> std::shared_ptr<void> {
       const auto r = run(c, m, sql, params, "find");
       if (r.rows() == 0) return nullptr;
-      const auto readers = detail::postgres_readers(m, statements.all_columns, r);
+      auto readers = detail::postgres_readers(m, statements.all_columns, r);
       auto row = m.row().make_shared();
       detail::read_postgres_row(r, 0, readers, row.get());
       return row;
