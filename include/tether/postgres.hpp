@@ -545,8 +545,13 @@ private:
     const std::size_t id_index = m.id_index();
     const bool integer_id = m.id().kind == value_kind::integer;
     if (integer_id) {
+      std::vector<bool> fresh(rows.size());
       std::int64_t wanted = 0;
-      for (std::size_t k = 0; k < rows.size(); ++k) wanted += id_is_generated(m, rows[k]) ? 1 : 0;
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        if (!id_is_generated(m, rows[k])) continue;
+        fresh[k] = true;
+        ++wanted;
+      }
       if (wanted > 0) {
         const std::string sql = "SELECT nextval(" + sequence + ") FROM generate_series(1, $1)";
         detail::postgres_params params;
@@ -555,7 +560,7 @@ private:
         const auto r = run(c, m, sql, params, "create");
         int next = 0;
         for (std::size_t k = 0; k < rows.size(); ++k)
-          if (id_is_generated(m, rows[k])) generated[k] = detail::read_postgres_int8(r, next++, 0);
+          if (fresh[k]) generated[k] = detail::read_postgres_int8(r, next++, 0);
       }
     }
     std::string data("PGCOPY\n\377\r\n\0", 11);
