@@ -3,7 +3,8 @@
 
 /// @file
 /// Property values to statement parameters and result columns back to property values, in PostgreSQL's binary
-/// format (no text parsing or locale on the row path, exact doubles). The stored forms:
+/// format (no text parsing or locale on the row path, exact doubles), through each property's value_ops
+/// (model_info.hpp), so that nothing here depends on a model's C++ type. The stored forms:
 ///   integers         bigint (int8)
 ///   floating point   double precision (float8)
 ///   bool             boolean
