@@ -660,6 +660,67 @@ TEST_CASE("postgres: a bulk create too large for one INSERT is one COPY with ids
   CHECK(created(orders, order_of("next", 1, alice.id)).id == 1'000'001);
 }
 
+TEST_CASE("postgres: a bulk create by COPY carries every property type, nulls and JSON included, as INSERT does") {
+  tether::datasource db{tether_test::make_connector()};
+  db.automigrate<Sample>();
+  auto samples = db.repository<Sample>();
+  // 15 columns: 4369 rows fill one INSERT, so 5000 go by COPY and 2 by INSERT.
+  const auto make = [](std::size_t n) {
+    std::vector<Sample> rows(n);
+    for (std::size_t i = 0; i < n; ++i) {
+      Sample& s = rows[i];
+      s.small = -static_cast<int>(i);
+      s.tiny = static_cast<std::uint16_t>(i);
+      s.ratio = 0.25f;
+      s.real = -1.5 * static_cast<double>(i);
+      s.flag = i % 2 == 1;
+      s.text = i == 1 ? hostile : "t" + std::to_string(i);
+      s.at = at_us(-1'000'000 + static_cast<std::int64_t>(i));
+      s.data = nlohmann::json{{"i", i}, {"s", hostile}};
+      if (i % 2 == 1) {
+        s.maybe_int = static_cast<std::int64_t>(i) << 40;
+        s.maybe_real = 0.1;
+        s.maybe_flag = false;
+        s.maybe_text = "";
+        s.maybe_at = at_us(1'764'000'000'123'456);
+        s.maybe_data = nlohmann::json();  // a JSON null, not an empty optional
+      }
+    }
+    return rows;
+  };
+  query_log log;
+  log.listen(db);
+  auto copied = make(5000);
+  samples.create(copied);
+  CHECK(log.count("Sample create COPY") == 1);
+  auto inserted = make(2);
+  samples.create(inserted);
+  CHECK(log.count("Sample create INSERT") == 1);
+  for (const auto* rows : {&copied, &inserted}) {
+    for (const std::size_t i : {std::size_t{0}, std::size_t{1}}) {
+      const auto& given = (*rows)[i];
+      const auto stored = samples.find_by_id(given.id);
+      REQUIRE(stored);
+      CHECK(stored->small == given.small);
+      CHECK(stored->tiny == given.tiny);
+      CHECK(stored->ratio == given.ratio);
+      CHECK(stored->real == given.real);
+      CHECK(stored->flag == given.flag);
+      CHECK(stored->text == given.text);
+      CHECK(stored->at == given.at);
+      CHECK(stored->data == given.data);
+      CHECK(stored->maybe_int == given.maybe_int);
+      CHECK(stored->maybe_real == given.maybe_real);
+      CHECK(stored->maybe_flag == given.maybe_flag);
+      CHECK(stored->maybe_text == given.maybe_text);
+      CHECK(stored->maybe_at == given.maybe_at);
+      CHECK(stored->maybe_data == given.maybe_data);
+    }
+  }
+  CHECK(samples.find_by_id(copied[4999].id)->tiny == 4999);
+  CHECK(samples.count(tether::where("maybe_text", nullptr)) == 2501u);
+}
+
 TEST_CASE("postgres: a bulk create into a table whose columns COPY cannot fill goes by INSERTs of 65535 parameters") {
   const auto conninfo = tether_test::fresh_postgres_schema();
   // A table made elsewhere: varchar where automigrate would write text.
