@@ -12,8 +12,10 @@
 /// inline: relation loads run on the datasource's worker pool, which it asks to be as large as the pool
 /// (`worker_count()`).
 ///
-/// Rows travel in PostgreSQL's binary format, bound from and read into the structs directly
-/// (detail/postgres/values.hpp); statements are prepared once per connection and shape; a bulk create is one
+/// Rows travel in PostgreSQL's binary format, bound from and read into the rows through each property's
+/// value_ops (detail/postgres/values.hpp), so nothing here depends on a model's C++ type and the connector is
+/// compiled once; the texts that depend only on the model (update, delete, a relation's load, COPY, a one-row
+/// INSERT) are built once per model; statements are prepared once per connection and shape; a bulk create is one
 /// multi-row INSERT, or a binary COPY when one INSERT cannot hold it (several INSERTs into a table whose column
 /// types COPY cannot fill); every write is atomic
 /// (one statement, a transaction around several, a savepoint inside the caller's); foreign keys are the
@@ -32,10 +34,12 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <type_traits>
+#include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
-#include <tether/belongs_to.hpp>
 #include <tether/connector.hpp>
 #include <tether/detail/postgres/connection.hpp>
 #include <tether/detail/postgres/integrity.hpp>
@@ -43,9 +47,11 @@
 #include <tether/detail/postgres/query_sql.hpp>
 #include <tether/detail/postgres/schema.hpp>
 #include <tether/detail/postgres/values.hpp>
+#include <tether/detail/row_buffer.hpp>
 #include <tether/detail/sql/columns.hpp>
-#include <tether/detail/visit_property.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
+#include <tether/value.hpp>
 
 namespace tether {
 
@@ -79,37 +85,36 @@ public:
   /// @brief The connection string as given.
   [[nodiscard]] const std::string& conninfo() const noexcept { return state_->pool.conninfo(); }
 
-  template <model M>
-  void ensure_table(const query_observer& log) {
-    const std::string table(model_name<M>);
+  void ensure_table(const model_info& m, const query_observer& log) {
+    const std::string table(m.name());
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       write(c, in_transaction, true, [&] {
-        for (const auto& index : detail::postgres_target_indexes<M>()) {
+        for (const auto& index : detail::postgres_target_indexes(m)) {
           if (index.table != table && !detail::postgres_table_exists(c, std::string(index.table))) continue;
           try {
-            migrate<M>(c, log, index.sql);
+            migrate(c, m, log, index.sql);
           } catch (const detail::postgres_constraint_failure& e) {
             throw constraint_error("tether: cannot migrate " + table + ": " + std::string(index.table) +
                                    " holds duplicates of a property a foreign key references (" + e.what() + ")");
           }
         }
         if (!detail::postgres_table_exists(c, table)) {
-          migrate<M>(c, log, detail::postgres_create_table<M>());
+          migrate(c, m, log, detail::postgres_create_table(m));
         } else {
           const auto existing = column_types(c, table);
-          for_each_property<M>([&](auto i) {
-            if (existing.contains(property_name<M, i>)) return;
-            migrate<M>(c, log, "ALTER TABLE " + detail::quote_identifier(table) + " ADD COLUMN " +
-                                   detail::postgres_column_definition<M, i>(true));
-          });
+          for (std::size_t i = 0; i < m.properties().size(); ++i) {
+            if (existing.contains(m.property(i).name)) continue;
+            migrate(c, m, log, "ALTER TABLE " + detail::quote_identifier(table) + " ADD COLUMN " +
+                                   detail::postgres_column_definition(m, i, true));
+          }
         }
-        for (const auto& sql : detail::postgres_key_indexes<M>()) migrate<M>(c, log, sql);
+        for (const auto& sql : detail::postgres_key_indexes(m)) migrate(c, m, log, sql);
         // Foreign keys of other tables that dropping this one removed.
         std::lock_guard lock(state_->mutex);
         state_->sequences.erase(table);
         state_->copyable.erase(table);
         if (auto found = state_->dropped_keys.find(table); found != state_->dropped_keys.end()) {
-          for (const auto& sql : found->second) migrate<M>(c, log, sql);
+          for (const auto& sql : found->second) migrate(c, m, log, sql);
           state_->dropped_keys.erase(found);
         }
       });
@@ -117,13 +122,12 @@ public:
     state_->pool.schema_changed();
   }
 
-  template <model M>
-  void drop_table(const query_observer& log) {
-    const std::string table(model_name<M>);
+  void drop_table(const model_info& m, const query_observer& log) {
+    const std::string table(m.name());
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       write(c, in_transaction, true, [&] {
         auto restore = detail::check_postgres_drop(c, table);
-        migrate<M>(c, log, "DROP TABLE IF EXISTS " + detail::quote_identifier(table) + " CASCADE");
+        migrate(c, m, log, "DROP TABLE IF EXISTS " + detail::quote_identifier(table) + " CASCADE");
         std::lock_guard lock(state_->mutex);
         state_->sequences.erase(table);
         state_->copyable.erase(table);
@@ -134,111 +138,125 @@ public:
     state_->pool.schema_changed();
   }
 
-  template <model M>
-  void insert(std::span<M> rows, const query_observer& log) {
+  void insert(const model_info& m, row_span rows, const query_observer& log) {
     if (rows.empty()) return;
-    constexpr std::size_t columns = property_count<M>;
+    const std::size_t columns = m.properties().size();
     const std::size_t per_statement = std::max<std::size_t>(1, max_parameters / columns);
+    const bool integer_id = m.id().kind == value_kind::integer;
     std::vector<std::optional<std::int64_t>> generated(rows.size());
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       try {
-        const std::string sequence = detail::integer_value<id_type<M>> ? sequence_of<M>(c) : std::string();
+        const std::string sequence = integer_id ? sequence_of(c, m) : std::string();
         // A batch too large for one INSERT goes by COPY, which bench_postgres measures faster for it, when the
         // table's columns have the types COPY's binary rows carry (a table made elsewhere may differ).
-        const bool copy = rows.size() > per_statement && copies_into<M>(c);
+        const bool copy = rows.size() > per_statement && copies_into(c, m);
         write(c, in_transaction, rows.size() > per_statement, [&] {
           std::optional<std::int64_t> highest_given;
           if (copy) {
-            copy_rows(c, log, sequence, rows, generated, highest_given);
+            copy_rows(c, m, log, sequence, rows, generated, highest_given);
           } else {
             for (std::size_t first = 0; first < rows.size(); first += per_statement) {
               const std::size_t count = std::min(per_statement, rows.size() - first);
-              insert_chunk(c, log, sequence, rows.subspan(first, count), std::span(generated).subspan(first, count),
+              insert_chunk(c, m, log, sequence, rows.subspan(first, count), std::span(generated).subspan(first, count),
                            highest_given);
             }
           }
-          if (highest_given) move_sequence_past<M>(c, log, sequence, *highest_given);
+          if (highest_given) move_sequence_past(c, m, log, sequence, *highest_given);
         });
       } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_write(c, culprit(rows, e), e, "create");
+        detail::explain_postgres_write(c, m, culprit(m, rows, e), e, "create");
       }
     });
     // Only now that the whole insert is committed (or part of the caller's transaction) do the rows learn ids.
-    if constexpr (detail::integer_value<id_type<M>>) {
-      for (std::size_t r = 0; r < rows.size(); ++r)
-        if (generated[r]) set_property<id_index<M>>(rows[r], static_cast<id_type<M>>(*generated[r]));
-    }
+    for (std::size_t r = 0; r < rows.size(); ++r)
+      if (generated[r]) m.set(rows[r], m.id_index(), *generated[r]);
   }
 
-  template <model M>
-  std::vector<M> select(const query& q, const query_observer& log) {
-    const auto columns = detail::selected_properties<M>(q);
-    const auto sql = detail::postgres_select_sql<M>(q, columns);
+  void select(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
+    const auto columns = detail::selected_properties(m, q);
+    const auto sql = detail::postgres_select_sql(m, q, columns);
     detail::postgres_params params;
     bind_operands(params, sql);
-    if (q.skip > 0) detail::add_property(params, count_parameter(q.skip));
-    log(model_name<M>, "find", [&] { return sql.text; });
-    return with_connection([&](detail::postgres_connection& c, bool) {
-      const auto r = run<M>(c, sql.text, params, "find");
-      std::vector<M> out(static_cast<std::size_t>(r.rows()));
-      for (int row = 0; row < r.rows(); ++row) {
-        M& target = out[static_cast<std::size_t>(row)];
-        for (std::size_t k = 0; k < columns.size(); ++k)
-          detail::with_property_index<M>(columns[k], [&](auto i) {
-            detail::read_postgres_property<M, i>(r, row, static_cast<int>(k), target);
-          });
-      }
-      return out;
+    if (q.skip > 0) detail::add_int8(params, count_parameter(q.skip));
+    log(m.name(), "find", [&] { return sql.text; });
+    with_connection([&](detail::postgres_connection& c, bool) {
+      const auto r = run(c, m, sql.text, params, "find");
+      auto readers = detail::postgres_readers(m, columns, r);
+      out.reserve(static_cast<std::size_t>(r.rows()));
+      for (int row = 0; row < r.rows(); ++row) detail::read_postgres_row(r, row, readers, out.append());
     });
   }
 
-  template <model M>
-  bool update(const M& row, const query_observer& log) {
-    static const std::string sql = update_sql<M>();
+  /// @brief A relation's load: the statement built once per model and property (the text `select` would write
+  /// for an `eq` and a limit of 1), read straight into the shared row the relation hands out.
+  std::shared_ptr<void> lookup(const model_info& m, std::size_t property, const value& key,
+                               const query_observer& log) {
+    const model_statements& statements = statements_of(m);
+    // A null key, or a JSON property, reads as select does (`IS NULL`, `FALSE`): no parameter to bind.
+    if (std::holds_alternative<std::nullptr_t>(key) || m.property(property).kind == value_kind::json) {
+      query by_key;
+      by_key.where = predicate{property, operator_kind::eq, {key}, {}};
+      by_key.limit = 1;
+      detail::shared_buffer rows(m);
+      select(m, by_key, rows, log);
+      return rows.shared().empty() ? nullptr : std::move(rows.shared().front());
+    }
+    const std::string& sql = statements.lookups[property];
     detail::postgres_params params;
-    for_each_property<M>([&](auto i) {
-      if (i != id_index<M>) detail::add_property(params, get_property<i>(row));
+    detail::add_operand(params, key, m.property(property).kind);
+    log(m.name(), "find", [&] { return sql; });
+    return with_connection([&](detail::postgres_connection& c, bool) -> std::shared_ptr<void> {
+      const auto r = run(c, m, sql, params, "find");
+      if (r.rows() == 0) return nullptr;
+      auto readers = detail::postgres_readers(m, statements.all_columns, r);
+      auto row = m.row().make_shared();
+      detail::read_postgres_row(r, 0, readers, row.get());
+      return row;
     });
-    detail::add_property(params, get_property<id_index<M>>(row));
-    log(model_name<M>, "update", [] { return sql; });
+  }
+
+  bool update(const model_info& m, const void* row, const query_observer& log) {
+    const std::string& sql = statements_of(m).update;
+    detail::postgres_params params;
+    for (std::size_t i = 0; i < m.properties().size(); ++i)
+      if (i != m.id_index()) detail::add_member(params, m.property(i), m.member(row, i));
+    detail::add_member(params, m.id(), m.member(row, m.id_index()));
+    log(m.name(), "update", [&] { return sql; });
     bool changed = false;
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       try {
-        write(c, in_transaction, false, [&] { changed = run<M>(c, sql, params, "update").affected() > 0; });
+        write(c, in_transaction, false, [&] { changed = run(c, m, sql, params, "update").affected() > 0; });
       } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_write(c, row, e, "update");
+        detail::explain_postgres_write(c, m, row, e, "update");
       }
     });
     return changed;
   }
 
-  template <model M>
-  bool remove(const id_type<M>& id, const query_observer& log) {
-    static const std::string sql = "DELETE FROM " + detail::quote_identifier(model_name<M>) + " WHERE " +
-                                   detail::quote_identifier(property_name<M, id_index<M>>) + " = $1";
+  bool remove(const model_info& m, const value& id, const query_observer& log) {
+    const std::string& sql = statements_of(m).remove;
     detail::postgres_params params;
-    detail::add_property(params, id);
-    log(model_name<M>, "delete", [] { return sql; });
+    detail::add_operand(params, id, m.id().kind);
+    log(m.name(), "delete", [&] { return sql; });
     bool removed = false;
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       try {
-        write(c, in_transaction, false, [&] { removed = run<M>(c, sql, params, "delete").affected() > 0; });
+        write(c, in_transaction, false, [&] { removed = run(c, m, sql, params, "delete").affected() > 0; });
       } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_removal<M>(c, detail::describe(detail::to_value(id)), e);
+        detail::explain_postgres_removal(c, m, detail::describe(id), e);
       }
     });
     return removed;
   }
 
-  template <model M>
-  std::size_t count(const query& q, const query_observer& log) {
-    const auto sql = detail::postgres_count_sql<M>(q);
+  std::size_t count(const model_info& m, const query& q, const query_observer& log) {
+    const auto sql = detail::postgres_count_sql(m, q);
     detail::postgres_params params;
     bind_operands(params, sql);
-    log(model_name<M>, "count", [&] { return sql.text; });
+    log(m.name(), "count", [&] { return sql.text; });
     return with_connection([&](detail::postgres_connection& c, bool) {
-      const auto r = run<M>(c, sql.text, params, "count");
-      return static_cast<std::size_t>(detail::read_postgres_column<std::int64_t>(r, 0, 0));
+      const auto r = run(c, m, sql.text, params, "count");
+      return static_cast<std::size_t>(detail::read_postgres_int8(r, 0, 0));
     });
   }
 
@@ -292,6 +310,42 @@ private:
   /// The protocol's limit on one statement's parameters.
   static constexpr std::size_t max_parameters = 65535;
 
+  /// The SQL texts of one model that depend on nothing but the model, and the columns of a full row.
+  struct model_statements {
+    explicit model_statements(const model_info& m)
+        : update(update_sql(m)),
+          remove("DELETE FROM " + detail::quote_identifier(m.name()) + " WHERE " +
+                 detail::quote_identifier(m.id().name) + " = $1") {
+      for (std::size_t i = 0; i < m.properties().size(); ++i) all_columns.push_back(i);
+      // What select writes for a relation's load: an `eq` of one value (any non-null one), a limit of 1.
+      query by_key;
+      by_key.limit = 1;
+      for (std::size_t i = 0; i < m.properties().size(); ++i) {
+        by_key.where = predicate{i, operator_kind::eq, {value{std::int64_t{0}}}, {}};
+        lookups.push_back(detail::postgres_select_sql(m, by_key, all_columns).text);
+      }
+      copy = "COPY " + detail::quote_identifier(m.name()) + " (";
+      for (std::size_t i = 0; i < m.properties().size(); ++i) {
+        if (i > 0) copy += ", ";
+        detail::append_identifier(copy, m.property(i).name);
+      }
+      copy += ") FROM STDIN (FORMAT binary)";
+      // An integer id column would name the sequence (COALESCE), which is the table's, not the model's.
+      const bool integer_id = m.id().kind == value_kind::integer;
+      if (!integer_id || m.properties().size() > 1) insert_one = build_insert_sql(m, 1, std::string(), !integer_id);
+    }
+    std::string update;
+    std::string remove;
+    std::string copy;
+    /// Per property, the select of the first row whose property equals $1 (by id when it is not the id).
+    std::vector<std::string> lookups;
+    /// The INSERT of one row whose text names no sequence: an integer id left to its identity default (when the
+    /// model has more than its id), any other id given.
+    std::string insert_one;
+    /// Every property, in order: the columns of a full row.
+    std::vector<std::size_t> all_columns;
+  };
+
   struct state {
     state(std::string conninfo, const postgres_options& options)
         : pool(std::move(conninfo), options.pool_size, options.connect_timeout, options.statement_timeout) {}
@@ -303,6 +357,8 @@ private:
     std::map<std::string, std::string> sequences;
     /// Per table, whether copies_into found its columns fit for binary COPY (forgotten when tables change).
     std::map<std::string, bool> copyable;
+    /// Per model, its statements (statements_of).
+    std::unordered_map<const model_info*, std::unique_ptr<const model_statements>> statements;
   };
 
   /// A transaction's connection, pinned to the thread that began it.
@@ -335,9 +391,10 @@ private:
     PQclear(PQexec(p.connection->handle(), sql));
   }
 
-  /// Calls `f(connection, in_transaction)` on this thread's transaction connection, or a leased one.
+  /// Calls `f(connection, in_transaction)` on this thread's transaction connection, or a leased one. (The return
+  /// type is spelled out: the operations above use it before this definition.)
   template <class F>
-  decltype(auto) with_connection(F&& f) {
+  std::invoke_result_t<F&, detail::postgres_connection&, bool> with_connection(F&& f) {
     if (pin* p = pinned()) return f(*p->connection, true);
     auto lease = state_->pool.acquire();
     return f(*lease, false);
@@ -359,39 +416,38 @@ private:
     }
   }
 
-  template <class M>
-  static detail::postgres_result run(detail::postgres_connection& c, const std::string& sql,
+  static detail::postgres_result run(detail::postgres_connection& c, const model_info& m, const std::string& sql,
                                      detail::postgres_params& params, const char* operation) {
-    return hinted<M>(operation, [&](const std::string& what) { return c.run(sql, params, what); });
+    return hinted(m, operation, [&](const std::string& what) { return c.run(sql, params, what); });
   }
 
   /// Calls `f("cannot <operation> <model>")`; an error that is neither the connection's nor a constraint's
   /// gains the hint that the table may lack migration.
-  template <class M, class F>
-  static detail::postgres_result hinted(const char* operation, F&& f) {
+  template <class F>
+  static detail::postgres_result hinted(const model_info& m, const char* operation, F&& f) {
     try {
-      return f(std::string("cannot ") + operation + " " + std::string(model_name<M>));
+      return f(std::string("cannot ") + operation + " " + std::string(m.name()));
     } catch (const connection_error&) {
       throw;
     } catch (const detail::postgres_constraint_failure&) {
       throw;
     } catch (const error& e) {
-      throw error(std::string(e.what()) + " (is the table of " + std::string(model_name<M>) +
+      throw error(std::string(e.what()) + " (is the table of " + std::string(m.name()) +
                   " migrated? autoupdate adds missing tables and columns)");
     }
   }
 
-  template <class M>
-  static void migrate(detail::postgres_connection& c, const query_observer& log, const std::string& sql) {
-    log(model_name<M>, "migrate", [&] { return sql; });
-    c.exec(sql, "cannot migrate " + std::string(model_name<M>));
+  static void migrate(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+                      const std::string& sql) {
+    log(m.name(), "migrate", [&] { return sql; });
+    c.exec(sql, "cannot migrate " + std::string(m.name()));
   }
 
   /// The columns of `table`: name to type OID (as text).
   static std::map<std::string, std::string, std::less<>> column_types(detail::postgres_connection& c,
                                                                       const std::string& table) {
     detail::postgres_params params;
-    detail::add_property(params, detail::quote_identifier(table));
+    detail::add_text(params, detail::quote_identifier(table));
     const auto r = c.query_text(
         "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
         params, "cannot read the columns of " + table);
@@ -402,7 +458,7 @@ private:
 
   static void bind_operands(detail::postgres_params& params, const detail::postgres_sql& sql) {
     for (const auto& o : sql.operands) {
-      if (o.is_pattern) detail::add_property(params, o.pattern);
+      if (o.is_pattern) detail::add_text(params, o.pattern);
       else if (o.list != nullptr) detail::add_operand_array(params, *o.list, o.kind);
       else detail::add_operand(params, *o.single, o.kind);
     }
@@ -414,170 +470,170 @@ private:
     return static_cast<std::int64_t>(n > most ? most : n);
   }
 
-  template <class M>
-  static bool id_is_generated(const M& row) {
-    if constexpr (!detail::integer_value<id_type<M>>) {
-      return false;
-    } else {
-      const auto& id = get_property<id_index<M>>(row);
-      if constexpr (detail::is_optional<std::remove_cvref_t<decltype(id)>>::value) return !id || *id == 0;
-      else return id == 0;
-    }
+  /// Whether the store generates `row`'s id: an integer id left empty or 0.
+  static bool id_is_generated(const model_info& m, const void* row) {
+    const stored_property& id = m.id();
+    if (id.kind != value_kind::integer) return false;
+    const void* member = m.member(row, m.id_index());
+    return !id.ops->has_value(member) || std::get<std::int64_t>(id.ops->get(member)) == 0;
+  }
+
+  /// The id `row` gives (an integer id that is not generated).
+  static std::int64_t given_id(const model_info& m, const void* row) {
+    return std::get<std::int64_t>(m.id().ops->get(m.member(row, m.id_index())));
   }
 
   /// One multi-row INSERT of `rows`. Generated ids come from the id's sequence as the VALUES rows are read, in
   /// order, so the ids RETURNING gives that the caller did not supply, in ascending order, are the rows' ids.
   /// When no row supplies its id, the id column is left out and the column's identity default generates them
   /// all: a third fewer parameters, and no `nextval` expression per row for the server to parse.
-  template <class M>
-  static void insert_chunk(detail::postgres_connection& c, const query_observer& log, const std::string& sequence,
-                           std::span<M> rows, std::span<std::optional<std::int64_t>> generated,
-                           std::optional<std::int64_t>& highest_given) {
-    const bool id_column = !detail::integer_value<id_type<M>> || property_count<M> == 1 ||
-                           !std::all_of(rows.begin(), rows.end(), [](const M& row) { return id_is_generated(row); });
-    const std::string sql = insert_sql<M>(rows.size(), sequence, id_column);
+  void insert_chunk(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+                    const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated,
+                    std::optional<std::int64_t>& highest_given) {
+    const std::size_t columns = m.properties().size();
+    const std::size_t id_index = m.id_index();
+    const bool integer_id = m.id().kind == value_kind::integer;
+    bool all_generated = true;
+    for (std::size_t r = 0; r < rows.size() && all_generated; ++r) all_generated = id_is_generated(m, rows[r]);
+    const bool id_column = !integer_id || columns == 1 || !all_generated;
+    std::string built;
+    const std::string& sql = insert_sql(m, rows.size(), sequence, id_column, built);
     detail::postgres_params params;
-    params.reserve(rows.size() * property_count<M>, rows.size() * property_count<M> * 16);
+    params.reserve(rows.size() * columns, rows.size() * columns * 16);
     std::vector<std::int64_t> given;
-    for (const M& row : rows) {
-      const bool generate = id_is_generated(row);
-      for_each_property<M>([&](auto i) {
-        if constexpr (i == id_index<M> && detail::integer_value<id_type<M>>) {
-          if (!id_column) return;
+    for (std::size_t r = 0; r < rows.size(); ++r) {
+      const void* row = rows[r];
+      const bool generate = id_is_generated(m, row);
+      for (std::size_t i = 0; i < columns; ++i) {
+        if (i == id_index && integer_id) {
+          if (!id_column) continue;
           if (generate) {
             params.add_null(detail::postgres_oid::int8);
           } else {
-            const auto& stored = get_property<i>(row);
-            std::int64_t id = 0;
-            if constexpr (detail::is_optional<std::remove_cvref_t<decltype(stored)>>::value) id = *stored;
-            else id = static_cast<std::int64_t>(stored);
+            const std::int64_t id = given_id(m, row);
             given.push_back(id);
             highest_given = std::max(highest_given.value_or(id), id);
-            detail::add_property(params, id);
+            detail::add_int8(params, id);
           }
         } else {
-          detail::add_property(params, get_property<i>(row));
+          detail::add_member(params, m.property(i), m.member(row, i));
         }
-      });
+      }
     }
-    log(model_name<M>, "create", [&] { return sql; });
-    const auto r = run<M>(c, sql, params, "create");
-    if constexpr (detail::integer_value<id_type<M>>) {
+    log(m.name(), "create", [&] { return sql; });
+    const auto r = run(c, m, sql, params, "create");
+    if (integer_id) {
       std::vector<std::int64_t> ids;
       ids.reserve(static_cast<std::size_t>(r.rows()));
-      for (int i = 0; i < r.rows(); ++i) ids.push_back(detail::read_postgres_column<std::int64_t>(r, i, 0));
+      for (int i = 0; i < r.rows(); ++i) ids.push_back(detail::read_postgres_int8(r, i, 0));
       std::sort(ids.begin(), ids.end());
       std::sort(given.begin(), given.end());
       std::vector<std::int64_t> fresh;
       std::set_difference(ids.begin(), ids.end(), given.begin(), given.end(), std::back_inserter(fresh));
       std::size_t next = 0;
       for (std::size_t k = 0; k < rows.size() && next < fresh.size(); ++k)
-        if (id_is_generated(rows[k])) generated[k] = fresh[next++];
+        if (id_is_generated(m, rows[k])) generated[k] = fresh[next++];
     }
   }
 
   /// All `rows` by one binary `COPY ... FROM STDIN`. COPY returns no ids, so the ids to generate are reserved
   /// from the id's sequence first, in one round trip, and sent as the rows' ids.
-  template <class M>
-  static void copy_rows(detail::postgres_connection& c, const query_observer& log, const std::string& sequence,
-                        std::span<M> rows, std::span<std::optional<std::int64_t>> generated,
-                        std::optional<std::int64_t>& highest_given) {
-    constexpr bool integer_id = detail::integer_value<id_type<M>>;
-    if constexpr (integer_id) {
-      const auto wanted = std::count_if(rows.begin(), rows.end(), [](const M& row) { return id_is_generated(row); });
+  void copy_rows(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+                 const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated,
+                 std::optional<std::int64_t>& highest_given) {
+    const std::size_t columns = m.properties().size();
+    const std::size_t id_index = m.id_index();
+    const bool integer_id = m.id().kind == value_kind::integer;
+    if (integer_id) {
+      std::vector<bool> fresh(rows.size());
+      std::int64_t wanted = 0;
+      for (std::size_t k = 0; k < rows.size(); ++k) {
+        if (!id_is_generated(m, rows[k])) continue;
+        fresh[k] = true;
+        ++wanted;
+      }
       if (wanted > 0) {
         const std::string sql = "SELECT nextval(" + sequence + ") FROM generate_series(1, $1)";
         detail::postgres_params params;
-        detail::add_property(params, static_cast<std::int64_t>(wanted));
-        log(model_name<M>, "create", [&] { return sql; });
-        const auto r = run<M>(c, sql, params, "create");
+        detail::add_int8(params, wanted);
+        log(m.name(), "create", [&] { return sql; });
+        const auto r = run(c, m, sql, params, "create");
         int next = 0;
         for (std::size_t k = 0; k < rows.size(); ++k)
-          if (id_is_generated(rows[k])) generated[k] = detail::read_postgres_column<std::int64_t>(r, next++, 0);
+          if (fresh[k]) generated[k] = detail::read_postgres_int8(r, next++, 0);
       }
     }
     std::string data("PGCOPY\n\377\r\n\0", 11);
     detail::append_big_endian(data, 0, 4);  // flags
     detail::append_big_endian(data, 0, 4);  // header extension
-    data.reserve(rows.size() * property_count<M> * 16);
+    data.reserve(rows.size() * columns * 16);
     for (std::size_t k = 0; k < rows.size(); ++k) {
-      detail::append_big_endian(data, property_count<M>, 2);
-      for_each_property<M>([&](auto i) {
-        if constexpr (i == id_index<M> && integer_id) {
+      const void* row = rows[k];
+      detail::append_big_endian(data, columns, 2);
+      for (std::size_t i = 0; i < columns; ++i) {
+        if (i == id_index && integer_id) {
           if (generated[k]) {
-            detail::append_copy_field(data, *generated[k]);
+            detail::append_copy_int8(data, *generated[k]);
           } else {
-            const auto& stored = get_property<i>(rows[k]);
-            std::int64_t id = 0;
-            if constexpr (detail::is_optional<std::remove_cvref_t<decltype(stored)>>::value) id = *stored;
-            else id = static_cast<std::int64_t>(stored);
+            const std::int64_t id = given_id(m, row);
             highest_given = std::max(highest_given.value_or(id), id);
-            detail::append_copy_field(data, id);
+            detail::append_copy_int8(data, id);
           }
         } else {
-          detail::append_copy_field(data, get_property<i>(rows[k]));
+          detail::append_copy_member(data, m.property(i), m.member(row, i));
         }
-      });
+      }
     }
     detail::append_big_endian(data, 0xffff, 2);  // the end of the rows
-    std::string sql = "COPY " + detail::quote_identifier(model_name<M>) + " (";
-    for_each_property<M>([&](auto i) {
-      if (i > 0) sql += ", ";
-      detail::append_identifier(sql, property_name<M, i>);
-    });
-    sql += ") FROM STDIN (FORMAT binary)";
-    log(model_name<M>, "create", [&] { return sql; });
-    hinted<M>("create", [&](const std::string& what) { return c.copy_in(sql, data, what); });
+    const std::string& sql = statements_of(m).copy;
+    log(m.name(), "create", [&] { return sql; });
+    hinted(m, "create", [&](const std::string& what) { return c.copy_in(sql, data, what); });
   }
 
-  /// Whether every column of M's table has the type binary COPY rows carry for its property (as automigrate
+  /// Whether every column of m's table has the type binary COPY rows carry for its property (as automigrate
   /// makes them); a narrower one, such as `integer` for an integer property, would refuse them.
-  template <class M>
-  bool copies_into(detail::postgres_connection& c) {
-    const std::string table(model_name<M>);
+  bool copies_into(detail::postgres_connection& c, const model_info& m) {
+    const std::string table(m.name());
     {
       std::lock_guard lock(state_->mutex);
       if (auto found = state_->copyable.find(table); found != state_->copyable.end()) return found->second;
     }
     const auto types = column_types(c, table);
     bool fits = true;
-    for_each_property<M>([&](auto i) {
-      const auto found = types.find(property_name<M, i>);
-      fits = fits && found != types.end() &&
-             found->second == std::to_string(detail::postgres_type_of(properties<M>()[i].kind));
-    });
+    for (const auto& p : m.properties()) {
+      const auto found = types.find(p.name);
+      fits = fits && found != types.end() && found->second == std::to_string(detail::postgres_type_of(p.kind));
+    }
     std::lock_guard lock(state_->mutex);
     state_->copyable[table] = fits;
     return fits;
   }
 
   /// After ids were given explicitly: the sequence never hands out one of them (nor any id again).
-  template <class M>
-  static void move_sequence_past(detail::postgres_connection& c, const query_observer& log,
+  static void move_sequence_past(detail::postgres_connection& c, const model_info& m, const query_observer& log,
                                  const std::string& sequence, std::int64_t id) {
     const std::string sql = "SELECT setval(" + sequence + ", GREATEST($1, nextval(" + sequence + ")))";
     detail::postgres_params params;
-    detail::add_property(params, id);
-    log(model_name<M>, "create", [&] { return sql; });
-    run<M>(c, sql, params, "create");
+    detail::add_int8(params, id);
+    log(m.name(), "create", [&] { return sql; });
+    run(c, m, sql, params, "create");
   }
 
-  /// M's id sequence as a constant of the SQL text (`'schema."Order_id_seq"'::regclass`), looked up once: the
+  /// m's id sequence as a constant of the SQL text (`'schema."Order_id_seq"'::regclass`), looked up once: the
   /// server resolves it when it parses the statement, where pg_get_serial_sequence would run once per row.
-  template <class M>
-  std::string sequence_of(detail::postgres_connection& c) {
-    const std::string table(model_name<M>);
+  std::string sequence_of(detail::postgres_connection& c, const model_info& m) {
+    const std::string table(m.name());
     {
       std::lock_guard lock(state_->mutex);
       if (auto found = state_->sequences.find(table); found != state_->sequences.end()) return found->second;
     }
     detail::postgres_params params;
-    detail::add_property(params, detail::quote_identifier(table));
-    detail::add_property(params, std::string(property_name<M, id_index<M>>));
+    detail::add_text(params, detail::quote_identifier(table));
+    detail::add_text(params, m.id().name);
     const auto r = c.query_text("SELECT pg_get_serial_sequence($1, $2)", params,
                                 "cannot find the id sequence of " + table);
     if (r.rows() == 0 || r.is_null(0, 0))
-      throw error("tether::postgres: " + table + "." + std::string(property_name<M, id_index<M>>) +
+      throw error("tether::postgres: " + table + "." + std::string(m.id().name) +
                   " has no sequence to generate ids from; migrate the model (automigrate) or give ids");
     const std::string sequence = detail::postgres_literal(r.bytes(0, 0)) + "::regclass";
     std::lock_guard lock(state_->mutex);
@@ -586,76 +642,95 @@ private:
   }
 
   /// The row a refused bulk insert was refused for: the one holding the key the server's detail names.
-  template <class M>
-  static const M& culprit(std::span<M> rows, const detail::postgres_constraint_failure& e) {
+  static const void* culprit(const model_info& m, row_span rows, const detail::postgres_constraint_failure& e) {
     const auto& detail_line = e.detail();
     const auto open = detail_line.find("Key (");
     const auto close = detail_line.find(")=(");
     if (rows.size() > 1 && open != std::string::npos && close != std::string::npos) {
       const std::string column = detail_line.substr(open + 5, close - open - 5);
       const std::string key = detail::postgres_detail_key(detail_line);
-      for (const M& row : rows) {
+      for (std::size_t r = 0; r < rows.size(); ++r) {
         bool hit = false;
-        for_each_property<M>([&](auto i) {
-          if (property_name<M, i> != column) return;
-          const auto v = detail::to_value(get_property<i>(row));
+        for (std::size_t i = 0; i < m.properties().size(); ++i) {
+          if (m.property(i).name != column) continue;
+          const auto v = m.get(rows[r], i);
           if (const auto* s = std::get_if<std::string>(&v)) hit = *s == key;
           else hit = detail::describe(v) == key;
-        });
-        if (hit) return row;
+        }
+        if (hit) return rows[r];
       }
     }
-    return rows.front();
+    return rows[0];
   }
 
-  /// `INSERT ... VALUES (...), ... RETURNING id` for `rows` rows; without the id column unless `id_column`.
-  template <class M>
-  static std::string insert_sql(std::size_t rows, const std::string& sequence, bool id_column) {
-    const auto stored = [&](auto i) { return id_column || i != id_index<M>; };
+  /// `INSERT ... VALUES (...), ... RETURNING id` for `rows` rows; without the id column unless `id_column`. A
+  /// one-row text that names no sequence is the model's, built once; any other is built into `built`.
+  const std::string& insert_sql(const model_info& m, std::size_t rows, const std::string& sequence, bool id_column,
+                                std::string& built) {
+    // Only an integer id's column names the sequence; a one-row INSERT without it is the model's.
+    if (rows == 1 && !(id_column && m.id().kind == value_kind::integer)) return statements_of(m).insert_one;
+    built = build_insert_sql(m, rows, sequence, id_column);
+    return built;
+  }
+
+  static std::string build_insert_sql(const model_info& m, std::size_t rows, const std::string& sequence,
+                                      bool id_column) {
+    const std::size_t id_index = m.id_index();
+    const bool integer_id = m.id().kind == value_kind::integer;
+    const auto stored = [&](std::size_t i) { return id_column || i != id_index; };
     std::string columns;
-    for_each_property<M>([&](auto i) {
-      if (!stored(i)) return;
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      if (!stored(i)) continue;
       if (!columns.empty()) columns += ", ";
-      detail::append_identifier(columns, property_name<M, i>);
-    });
-    std::string sql = "INSERT INTO " + detail::quote_identifier(model_name<M>) + " (" + columns + ") VALUES ";
+      detail::append_identifier(columns, m.property(i).name);
+    }
+    std::string sql = "INSERT INTO " + detail::quote_identifier(m.name()) + " (" + columns + ") VALUES ";
     const std::string next_id = "nextval(" + sequence + ")";
     std::size_t n = 0;
     for (std::size_t r = 0; r < rows; ++r) {
       sql += r == 0 ? "(" : ", (";
       bool first = true;
-      for_each_property<M>([&](auto i) {
-        if (!stored(i)) return;
+      for (std::size_t i = 0; i < m.properties().size(); ++i) {
+        if (!stored(i)) continue;
         if (!std::exchange(first, false)) sql += ", ";
-        if constexpr (i == id_index<M> && detail::integer_value<id_type<M>>)
+        if (i == id_index && integer_id)
           sql += "COALESCE($" + std::to_string(++n) + ", " + next_id + ")";
         else  // appended in two steps: g++ 12 -O2 warns falsely (-Wrestrict) on "$" + std::to_string(...)
           (sql += '$') += std::to_string(++n);
-      });
+      }
       sql += ')';
     }
-    return sql + " RETURNING " + detail::quote_identifier(property_name<M, id_index<M>>);
+    return sql + " RETURNING " + detail::quote_identifier(m.id().name);
   }
 
-  template <class M>
-  static std::string update_sql() {
-    std::string sql = "UPDATE " + detail::quote_identifier(model_name<M>) + " SET ";
+  static std::string update_sql(const model_info& m) {
+    std::string sql = "UPDATE " + detail::quote_identifier(m.name()) + " SET ";
     int n = 0;
-    for_each_property<M>([&](auto i) {
-      if (i == id_index<M>) return;
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      if (i == m.id_index()) continue;
       if (n > 0) sql += ", ";
-      detail::append_identifier(sql, property_name<M, i>);
+      detail::append_identifier(sql, m.property(i).name);
       sql += " = $" + std::to_string(++n);
-    });
-    const std::string id = detail::quote_identifier(property_name<M, id_index<M>>);
+    }
+    const std::string id = detail::quote_identifier(m.id().name);
     if (n == 0) sql += id + " = " + id;  // a model of an id alone: the update only asks whether the row exists
     return sql + " WHERE " + id + " = $" + std::to_string(n + 1);
+  }
+
+  /// m's statements that depend on nothing but the model, built on first use and kept for the connector's life
+  /// (a model_info lives as long as the program, so its address is the key).
+  const model_statements& statements_of(const model_info& m) {
+    std::lock_guard lock(state_->mutex);
+    auto& slot = state_->statements[&m];
+    if (slot == nullptr) slot = std::make_unique<const model_statements>(m);
+    return *slot;
   }
 
   std::unique_ptr<state> state_;
 };
 
 static_assert(connector<postgres>);
+static_assert(lookup_connector<postgres>);
 static_assert(!inline_connector<postgres>);
 
 }  // namespace tether

@@ -7,17 +7,17 @@
 /// which key), naming the constraint too. Constraints of other tables (a removal refused by a table that
 /// references this one) are looked up in the catalog, so tables created by an earlier run count.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <tether/belongs_to.hpp>
 #include <tether/detail/postgres/connection.hpp>
 #include <tether/detail/postgres/error.hpp>
 #include <tether/detail/postgres/schema.hpp>
 #include <tether/detail/sql/identifier.hpp>
 #include <tether/error.hpp>
-#include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -48,7 +48,7 @@ inline std::vector<postgres_foreign_key> postgres_foreign_keys(postgres_connecti
       "WHERE k.contype = 'f' AND r.relnamespace = current_schema()::regnamespace AND " +
       std::string(by_name ? "k.conname" : "t.relname") + " = $1 ORDER BY r.relname, k.conname";
   postgres_params params;
-  add_property(params, name);
+  add_text(params, name);
   const auto r = c.query_text(sql, params, "cannot read the foreign keys of " + name);
   std::vector<postgres_foreign_key> out;
   for (int i = 0; i < r.rows(); ++i) {
@@ -61,7 +61,7 @@ inline std::vector<postgres_foreign_key> postgres_foreign_keys(postgres_connecti
 
 inline bool postgres_table_exists(postgres_connection& c, const std::string& table) {
   postgres_params params;
-  add_property(params, table);
+  add_text(params, table);
   return c
              .query_text("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind IN ('r', 'p') "
                          "AND relnamespace = current_schema()::regnamespace",
@@ -82,7 +82,7 @@ inline std::string postgres_referencing_rows(postgres_connection& c, const postg
                                              const std::string& key) {
   if (k.id_column.empty()) return "";
   postgres_params params;
-  add_property(params, key);
+  add_text(params, key);
   const auto r = c.query_text("SELECT " + quote_identifier(k.id_column) + "::text, count(*) OVER () FROM " +
                                   quote_identifier(k.table) + " WHERE " + quote_identifier(k.column) +
                                   "::text = $1 ORDER BY " + quote_identifier(k.id_column) + " LIMIT 1",
@@ -93,13 +93,11 @@ inline std::string postgres_referencing_rows(postgres_connection& c, const postg
          std::string(r.bytes(0, 0)) + (count == "1" ? ")" : ", ...)");
 }
 
-/// Explains a refused removal of M's row `id`: a restrict (here, or below a cascade) that rows still need.
-template <class M>
-[[noreturn]] void explain_postgres_removal(postgres_connection& c, const std::string& shown_id,
-                                           const postgres_constraint_failure& e) {
-  const std::string model(model_name<M>);
-  const std::string prefix = "tether: cannot remove " + model + " " + std::string(property_name<M, id_index<M>>) +
-                             " " + shown_id;
+/// Explains a refused removal of m's row `id`: a restrict (here, or below a cascade) that rows still need.
+[[noreturn]] inline void explain_postgres_removal(postgres_connection& c, const model_info& m,
+                                                  const std::string& shown_id, const postgres_constraint_failure& e) {
+  const std::string model(m.name());
+  const std::string prefix = "tether: cannot remove " + model + " " + std::string(m.id().name) + " " + shown_id;
   if (e.sqlstate() == "23503") {
     const auto keys = postgres_foreign_keys(c, e.constraint(), true);
     if (!keys.empty()) {
@@ -117,27 +115,24 @@ template <class M>
   throw constraint_error(prefix + ": " + e.what());
 }
 
-/// Explains a refused insert or update of `row`.
-template <class M>
-[[noreturn]] void explain_postgres_write(postgres_connection& c, const M& row, const postgres_constraint_failure& e,
-                                         std::string_view verb) {
-  const std::string model(model_name<M>);
+/// Explains a refused insert or update of `row`, a row of m.
+[[noreturn]] inline void explain_postgres_write(postgres_connection& c, const model_info& m, const void* row,
+                                                const postgres_constraint_failure& e, std::string_view verb) {
+  const std::string model(m.name());
   const std::string constraint = " (constraint \"" + e.constraint() + "\")";
-  const std::string shown_id = describe(to_value(get_property<id_index<M>>(row)));
+  const std::string shown_id = describe(m.get(row, m.id_index()));
   if (e.sqlstate() == "23503") {
     // One of the row's own keys matches no target...
-    for_each_property<M>([&](auto i) {
-      if constexpr (is_foreign_key<M, i>) {
-        using ref = reference<M, i>;
-        using target = typename ref::target;
-        if (postgres_foreign_key_name<M, i>() != e.constraint()) return;
-        const std::string shown = describe(to_value(get_property<i>(row)));
-        throw constraint_error("tether: " + model + "." + std::string(member_name<M, i>) + ": no " +
-                               std::string(model_name<target>) + " has " +
-                               std::string(property_name<target, ref::target_property>) + " " + shown + " (" +
-                               std::string(property_name<M, i>) + " " + shown + ")" + constraint);
-      }
-    });
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      const stored_property& p = m.property(i);
+      if (p.relation == nullptr || postgres_foreign_key_name(m, i) != e.constraint()) continue;
+      const model_info& target = p.relation->target();
+      const std::string shown = describe(m.get(row, i));
+      throw constraint_error("tether: " + model + "." + std::string(p.relation->name) + ": no " +
+                             std::string(target.name()) + " has " +
+                             std::string(target.property(p.relation->target_property).name) + " " + shown + " (" +
+                             std::string(p.name) + " " + shown + ")" + constraint);
+    }
     // ...or the update changes a property that rows of another table reference.
     const auto keys = postgres_foreign_keys(c, e.constraint(), true);
     if (!keys.empty() && keys.front().target_table == model) {
@@ -147,15 +142,15 @@ template <class M>
     }
   }
   if (e.sqlstate() == "23505") {
-    if (e.constraint() == postgres_primary_key_name<M>())
+    if (e.constraint() == postgres_primary_key_name(m))
       throw constraint_error("tether: cannot " + std::string(verb) + " " + model + ": id " + shown_id +
                              " exists already" + constraint);
-    for_each_property<M>([&](auto i) {
-      if (postgres_index_name(model, property_name<M, i>, true) != e.constraint()) return;
-      throw constraint_error("tether: " + model + "." + std::string(property_name<M, i>) +
-                             " must be unique (a foreign key references it), and " +
-                             describe(to_value(get_property<i>(row))) + " is taken" + constraint);
-    });
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      if (postgres_index_name(model, m.property(i).name, true) != e.constraint()) continue;
+      throw constraint_error("tether: " + model + "." + std::string(m.property(i).name) +
+                             " must be unique (a foreign key references it), and " + describe(m.get(row, i)) +
+                             " is taken" + constraint);
+    }
   }
   throw constraint_error("tether: cannot " + std::string(verb) + " " + model + " id " + shown_id + ": " + e.what());
 }

@@ -23,6 +23,7 @@
 #include <tether/connector.hpp>
 #include <tether/detail/sql/identifier.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -64,8 +65,7 @@ inline std::string postgres_like_pattern(const std::string& pattern) {
   return out;
 }
 
-template <class M>
-void append_postgres_predicate(const predicate& p, postgres_sql& out) {
+inline void append_postgres_predicate(const model_info& m, const predicate& p, postgres_sql& out) {
   if (p.op == operator_kind::and_ || p.op == operator_kind::or_) {
     if (p.children.empty()) {
       out.text += p.op == operator_kind::and_ ? "TRUE" : "FALSE";
@@ -74,12 +74,12 @@ void append_postgres_predicate(const predicate& p, postgres_sql& out) {
     out.text += '(';
     for (std::size_t i = 0; i < p.children.size(); ++i) {
       if (i > 0) out.text += p.op == operator_kind::and_ ? " AND " : " OR ";
-      append_postgres_predicate<M>(p.children[i], out);
+      append_postgres_predicate(m, p.children[i], out);
     }
     out.text += ')';
     return;
   }
-  const property_info& info = properties<M>()[p.property];
+  const property_info& info = m.property(p.property);
   const std::string column = quote_identifier(info.name);
   // Strings order as bytes, as on the memory connector.
   const std::string ordered = info.kind == value_kind::string ? column + " COLLATE \"C\"" : column;
@@ -146,38 +146,36 @@ void append_postgres_predicate(const predicate& p, postgres_sql& out) {
   }
 }
 
-template <class M>
-void append_postgres_where(const query& q, postgres_sql& out) {
+inline void append_postgres_where(const model_info& m, const query& q, postgres_sql& out) {
   if (!q.where) return;
   out.text += " WHERE ";
-  append_postgres_predicate<M>(*q.where, out);
+  append_postgres_predicate(m, *q.where, out);
 }
 
 /// SELECT of the given columns with where, order, LIMIT n when limited, and OFFSET $n (the last parameter)
 /// when skipping.
-template <class M>
-postgres_sql postgres_select_sql(const query& q, const std::vector<std::size_t>& columns) {
+inline postgres_sql postgres_select_sql(const model_info& m, const query& q, const std::vector<std::size_t>& columns) {
   postgres_sql out;
   out.text = "SELECT ";
   for (std::size_t k = 0; k < columns.size(); ++k) {
     if (k > 0) out.text += ", ";
-    append_identifier(out.text, properties<M>()[columns[k]].name);
+    append_identifier(out.text, m.property(columns[k]).name);
   }
   out.text += " FROM ";
-  append_identifier(out.text, model_name<M>);
-  append_postgres_where<M>(q, out);
+  append_identifier(out.text, m.name());
+  append_postgres_where(m, q, out);
   out.text += " ORDER BY ";
   bool id_sorted = false;
   for (const auto& key : q.order) {
-    const property_info& info = properties<M>()[key.property];
+    const property_info& info = m.property(key.property);
     if (info.kind == value_kind::json) continue;
     append_identifier(out.text, info.name);
     if (info.kind == value_kind::string) out.text += " COLLATE \"C\"";
     out.text += key.descending ? " DESC NULLS LAST, " : " ASC NULLS FIRST, ";
-    id_sorted = id_sorted || key.property == id_index<M>;
+    id_sorted = id_sorted || key.property == m.id_index();
   }
   if (id_sorted) out.text.resize(out.text.size() - 2);
-  else append_identifier(out.text, property_name<M, id_index<M>>);
+  else append_identifier(out.text, m.id().name);
   // The limit is part of the text: few distinct limits are used (1 for a relation load, page sizes), and the
   // server plans `LIMIT 1` much better than `LIMIT $n`; the skip varies with the page, so it is a parameter.
   constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
@@ -186,12 +184,11 @@ postgres_sql postgres_select_sql(const query& q, const std::vector<std::size_t>&
   return out;
 }
 
-template <class M>
-postgres_sql postgres_count_sql(const query& q) {
+inline postgres_sql postgres_count_sql(const model_info& m, const query& q) {
   postgres_sql out;
   out.text = "SELECT count(*) FROM ";
-  append_identifier(out.text, model_name<M>);
-  append_postgres_where<M>(q, out);
+  append_identifier(out.text, m.name());
+  append_postgres_where(m, q, out);
   return out;
 }
 

@@ -43,6 +43,11 @@ public:
   [[nodiscard]] std::string_view bytes(int row, int column) const noexcept {
     return {PQgetvalue(result_, row, column), static_cast<std::size_t>(PQgetlength(result_, row, column))};
   }
+  /// The first byte of the value (its binary form for a binary result); `bytes` without asking for the length.
+  [[nodiscard]] const char* value(int row, int column) const noexcept { return PQgetvalue(result_, row, column); }
+  [[nodiscard]] std::size_t length(int row, int column) const noexcept {
+    return static_cast<std::size_t>(PQgetlength(result_, row, column));
+  }
   /// Rows an INSERT, UPDATE or DELETE touched.
   [[nodiscard]] std::int64_t affected() const noexcept { return std::strtoll(PQcmdTuples(result_), nullptr, 10); }
 

@@ -6,14 +6,15 @@
 /// `<table>_<column>_fkey`, so a refusal can be traced back to the relation), and the indexes they need. The
 /// table is named after the model, each column after its property; every name is quoted.
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <tether/belongs_to.hpp>
 #include <tether/detail/sql/identifier.hpp>
 #include <tether/fwd.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 
 namespace tether::detail {
 
@@ -57,16 +58,14 @@ inline std::string postgres_name(std::string name) {
   return name;
 }
 
-/// The name of the foreign key constraint of M's property I.
-template <class M, std::size_t I>
-std::string postgres_foreign_key_name() {
-  return postgres_name(std::string(model_name<M>) + "_" + std::string(property_name<M, I>) + "_fkey");
+/// The name of the foreign key constraint of m's property `index`.
+inline std::string postgres_foreign_key_name(const model_info& m, std::size_t index) {
+  return postgres_name(std::string(m.name()) + "_" + std::string(m.property(index).name) + "_fkey");
 }
 
-/// The name of the primary key constraint of M's table (the server's own default).
-template <class M>
-std::string postgres_primary_key_name() {
-  return postgres_name(std::string(model_name<M>) + "_pkey");
+/// The name of the primary key constraint of m's table (the server's own default).
+inline std::string postgres_primary_key_name(const model_info& m) {
+  return postgres_name(std::string(m.name()) + "_pkey");
 }
 
 inline std::string postgres_index_name(std::string_view table, std::string_view column, bool unique) {
@@ -83,11 +82,10 @@ inline std::string postgres_literal(std::string_view text) {
   return sql + "'";
 }
 
-/// The column definition of property I, as CREATE TABLE or ALTER TABLE ADD COLUMN writes it. `adding` gives a
-/// non-optional column the default that existing rows take.
-template <class M, std::size_t I>
-std::string postgres_column_definition(bool adding) {
-  const property_info& info = properties<M>()[I];
+/// The column definition of m's property `index`, as CREATE TABLE or ALTER TABLE ADD COLUMN writes it. `adding`
+/// gives a non-optional column the default that existing rows take.
+inline std::string postgres_column_definition(const model_info& m, std::size_t index, bool adding) {
+  const stored_property& info = m.property(index);
   std::string sql = quote_identifier(info.name);
   sql += ' ';
   sql += postgres_column_type(info.kind);
@@ -100,29 +98,26 @@ std::string postgres_column_definition(bool adding) {
     sql += " NOT NULL";
     if (adding) sql += std::string(" DEFAULT ") + postgres_column_default(info.kind);
   }
-  if constexpr (is_foreign_key<M, I>) {
-    using ref = reference<M, I>;
-    if constexpr (ref::enforced) {
-      sql += " CONSTRAINT ";
-      append_identifier(sql, postgres_foreign_key_name<M, I>());
-      sql += " REFERENCES ";
-      append_identifier(sql, model_name<typename ref::target>);
-      sql += " (";
-      append_identifier(sql, property_name<typename ref::target, ref::target_property>);
-      sql += ") ON DELETE ";
-      sql += postgres_delete_action(ref::on_delete);
-    }
+  if (const relation_info* ref = info.relation; ref != nullptr && ref->enforced) {
+    const model_info& target = ref->target();
+    sql += " CONSTRAINT ";
+    append_identifier(sql, postgres_foreign_key_name(m, index));
+    sql += " REFERENCES ";
+    append_identifier(sql, target.name());
+    sql += " (";
+    append_identifier(sql, target.property(ref->target_property).name);
+    sql += ") ON DELETE ";
+    sql += postgres_delete_action(ref->on_delete);
   }
   return sql;
 }
 
-template <class M>
-std::string postgres_create_table() {
-  std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(model_name<M>) + " (";
-  for_each_property<M>([&](auto i) {
+inline std::string postgres_create_table(const model_info& m) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(m.name()) + " (";
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
     if (i > 0) sql += ", ";
-    sql += postgres_column_definition<M, i>(false);
-  });
+    sql += postgres_column_definition(m, i, false);
+  }
   return sql + ")";
 }
 
@@ -132,36 +127,31 @@ inline std::string postgres_create_index(std::string_view table, std::string_vie
          quote_identifier(column) + ")";
 }
 
-/// An index M's foreign keys need.
+/// An index m's foreign keys need.
 struct postgres_index {
   std::string_view table;  ///< the table the index is on
   std::string sql;
 };
 
 /// The unique indexes on referenced target properties that are not the target's id: the server requires one
-/// of a foreign key's parent, so they come before M's table.
-template <class M>
-std::vector<postgres_index> postgres_target_indexes() {
+/// of a foreign key's parent, so they come before m's table.
+inline std::vector<postgres_index> postgres_target_indexes(const model_info& m) {
   std::vector<postgres_index> out;
-  for_each_property<M>([&](auto i) {
-    if constexpr (is_foreign_key<M, i>) {
-      using ref = reference<M, i>;
-      using target = typename ref::target;
-      if constexpr (ref::target_property != id_index<target>)
-        out.push_back({model_name<target>,
-                       postgres_create_index(model_name<target>, property_name<target, ref::target_property>, true)});
-    }
-  });
+  for (const auto& p : m.properties()) {
+    if (p.relation == nullptr) continue;
+    const model_info& target = p.relation->target();
+    if (p.relation->target_property == target.id_index()) continue;
+    out.push_back({target.name(),
+                   postgres_create_index(target.name(), target.property(p.relation->target_property).name, true)});
+  }
   return out;
 }
 
-/// An index on each of M's foreign keys (loose ones too), for include and for the server's ON DELETE checks.
-template <class M>
-std::vector<std::string> postgres_key_indexes() {
+/// An index on each of m's foreign keys (loose ones too), for include and for the server's ON DELETE checks.
+inline std::vector<std::string> postgres_key_indexes(const model_info& m) {
   std::vector<std::string> out;
-  for_each_property<M>([&](auto i) {
-    if constexpr (is_foreign_key<M, i>) out.push_back(postgres_create_index(model_name<M>, property_name<M, i>, false));
-  });
+  for (const auto& p : m.properties())
+    if (p.relation != nullptr) out.push_back(postgres_create_index(m.name(), p.name, false));
   return out;
 }
 

@@ -3,7 +3,8 @@
 
 /// @file
 /// Property values to statement parameters and result columns back to property values, in PostgreSQL's binary
-/// format (no text parsing or locale on the row path, exact doubles). The stored forms:
+/// format (no text parsing or locale on the row path, exact doubles), through each property's value_ops
+/// (model_info.hpp), so that nothing here depends on a model's C++ type. The stored forms:
 ///   integers         bigint (int8)
 ///   floating point   double precision (float8)
 ///   bool             boolean
@@ -16,8 +17,8 @@
 #include <bit>
 #include <chrono>
 #include <cstdint>
+#include <cstddef>
 #include <cstring>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -30,6 +31,7 @@
 #include <tether/detail/postgres/result.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
@@ -74,14 +76,12 @@ inline std::int64_t postgres_time(time_point t) noexcept {
   return std::chrono::floor<std::chrono::microseconds>(t.time_since_epoch()).count() - postgres_epoch_us;
 }
 
+/// Appends the low `bytes` (at most 8) bytes of `v`, most significant first: one append, not one per byte (the
+/// COPY rows of a bulk create are mostly these).
 inline void append_big_endian(std::string& out, std::uint64_t v, int bytes) {
-  for (int shift = (bytes - 1) * 8; shift >= 0; shift -= 8) out += static_cast<char>((v >> shift) & 0xff);
-}
-
-inline std::uint64_t read_big_endian(std::string_view in) noexcept {
-  std::uint64_t v = 0;
-  for (const char c : in) v = (v << 8) | static_cast<unsigned char>(c);
-  return v;
+  char buffer[8];
+  for (int i = 0; i < bytes; ++i) buffer[i] = static_cast<char>((v >> ((bytes - 1 - i) * 8)) & 0xff);
+  out.append(buffer, static_cast<std::size_t>(bytes));
 }
 
 /// Statement parameters, all in binary format, collected in one buffer.
@@ -134,63 +134,112 @@ private:
   std::string buffer_;
 };
 
-/// Appends the binary form of a plain (non-optional) value.
-template <class T>
-void append_binary(std::string& out, const T& v) {
-  if constexpr (std::is_same_v<T, bool>) {
-    out += static_cast<char>(v ? 1 : 0);
-  } else if constexpr (std::is_integral_v<T>) {
-    append_big_endian(out, static_cast<std::uint64_t>(static_cast<std::int64_t>(v)), 8);
-  } else if constexpr (std::is_floating_point_v<T>) {
-    append_big_endian(out, std::bit_cast<std::uint64_t>(static_cast<double>(v)), 8);
-  } else if constexpr (std::is_same_v<T, std::string>) {
-    out += v;
-  } else if constexpr (std::is_same_v<T, time_point>) {
-    append_big_endian(out, static_cast<std::uint64_t>(postgres_time(v)), 8);
-  } else {
-    static_assert(std::is_same_v<T, nlohmann::json>);
-    out += '\1';  // jsonb's binary format: a version byte, then the text
-    out += v.dump();
+/// Appends the binary form of a value that is not null (an operand, or a property's value).
+inline void append_binary(std::string& out, const value& v) {
+  if (const auto* i = std::get_if<std::int64_t>(&v)) append_big_endian(out, static_cast<std::uint64_t>(*i), 8);
+  else if (const auto* d = std::get_if<double>(&v)) append_big_endian(out, std::bit_cast<std::uint64_t>(*d), 8);
+  else if (const auto* b = std::get_if<bool>(&v)) out += static_cast<char>(*b ? 1 : 0);
+  else if (const auto* s = std::get_if<std::string>(&v)) out += *s;
+  else if (const auto* t = std::get_if<time_point>(&v))
+    append_big_endian(out, static_cast<std::uint64_t>(postgres_time(*t)), 8);
+}
+
+/// The type OID of a value that is not null, as its alternative says.
+inline Oid postgres_type_of(const value& v) noexcept {
+  if (std::holds_alternative<std::int64_t>(v)) return postgres_oid::int8;
+  if (std::holds_alternative<double>(v)) return postgres_oid::float8;
+  if (std::holds_alternative<bool>(v)) return postgres_oid::boolean;
+  if (std::holds_alternative<time_point>(v)) return postgres_oid::timestamptz;
+  return postgres_oid::text;
+}
+
+/// Appends the binary form of the value of a member that has one (`ops.has_value`), read through its
+/// value_ops: a string or a JSON document without a copy of it.
+inline void append_member(std::string& out, value_kind kind, const value_ops& ops, const void* member) {
+  switch (kind) {
+    case value_kind::integer:
+      append_big_endian(out, static_cast<std::uint64_t>(std::get<std::int64_t>(ops.get(member))), 8);
+      return;
+    case value_kind::real:
+      append_big_endian(out, std::bit_cast<std::uint64_t>(std::get<double>(ops.get(member))), 8);
+      return;
+    case value_kind::boolean: out += static_cast<char>(std::get<bool>(ops.get(member)) ? 1 : 0); return;
+    case value_kind::string: out += *ops.text(member); return;
+    case value_kind::time:
+      append_big_endian(out, static_cast<std::uint64_t>(postgres_time(std::get<time_point>(ops.get(member)))), 8);
+      return;
+    case value_kind::json:
+      out += '\1';  // jsonb's binary format: a version byte, then the text
+      out += ops.json(member)->dump();
+      return;
   }
 }
 
-/// Adds a property value (plain or optional) as the next parameter.
-template <class T>
-void add_property(postgres_params& params, const T& v) {
-  if constexpr (is_optional<T>::value) {
-    if (v) add_property(params, *v);
-    else params.add_null(postgres_type_of(kind_of<typename T::value_type>()));
-  } else {
-    append_binary(params.begin(postgres_type_of(kind_of<T>())), v);
-    params.end();
+/// The length of a kind's binary form when it has one length (8 bytes for numbers and times, 1 for a bool); 0
+/// for strings and JSON.
+inline int postgres_fixed_length(value_kind kind) noexcept {
+  switch (kind) {
+    case value_kind::integer:
+    case value_kind::real:
+    case value_kind::time: return 8;
+    case value_kind::boolean: return 1;
+    case value_kind::string:
+    case value_kind::json: return 0;
   }
+  return 0;
 }
 
-/// Appends a property value (plain or optional) as one field of a binary COPY row: its length, then its binary
+/// Adds property `p`'s value in the member at `member` as the next parameter (null for an empty optional).
+inline void add_member(postgres_params& params, const stored_property& p, const void* member) {
+  const Oid type = postgres_type_of(p.kind);
+  if (!p.ops->has_value(member)) return params.add_null(type);
+  append_member(params.begin(type), p.kind, *p.ops, member);
+  params.end();
+}
+
+/// Adds a bigint parameter.
+inline void add_int8(postgres_params& params, std::int64_t v) {
+  append_big_endian(params.begin(postgres_oid::int8), static_cast<std::uint64_t>(v), 8);
+  params.end();
+}
+
+/// Adds a text parameter.
+inline void add_text(postgres_params& params, std::string_view v) {
+  params.begin(postgres_oid::text) += v;
+  params.end();
+}
+
+/// Writes the 4-byte length of the field that starts at `length_at` (its bytes follow the length).
+inline void patch_field_length(std::string& out, std::size_t length_at) noexcept {
+  const auto length = static_cast<std::uint32_t>(out.size() - length_at - 4);
+  for (int b = 0; b < 4; ++b) out[length_at + b] = static_cast<char>((length >> (24 - 8 * b)) & 0xff);
+}
+
+/// Appends a bigint as one field of a binary COPY row: its length, then its binary form.
+inline void append_copy_int8(std::string& out, std::int64_t v) {
+  append_big_endian(out, 8, 4);
+  append_big_endian(out, static_cast<std::uint64_t>(v), 8);
+}
+
+/// Appends property `p`'s value in `member` as one field of a binary COPY row: its length, then its binary
 /// form; -1 for null.
-template <class T>
-void append_copy_field(std::string& out, const T& v) {
-  if constexpr (is_optional<T>::value) {
-    if (v) append_copy_field(out, *v);
-    else append_big_endian(out, 0xffffffffu, 4);
-  } else {
-    const std::size_t length_at = out.size();
-    out.append(4, '\0');
-    append_binary(out, v);
-    const auto length = static_cast<std::uint32_t>(out.size() - length_at - 4);
-    for (int b = 0; b < 4; ++b) out[length_at + b] = static_cast<char>((length >> (24 - 8 * b)) & 0xff);
+inline void append_copy_member(std::string& out, const stored_property& p, const void* member) {
+  if (!p.ops->has_value(member)) return append_big_endian(out, 0xffffffffu, 4);
+  if (const int length = postgres_fixed_length(p.kind); length > 0) {
+    append_big_endian(out, static_cast<std::uint64_t>(length), 4);
+    return append_member(out, p.kind, *p.ops, member);
   }
+  const std::size_t length_at = out.size();
+  out.append(4, '\0');
+  append_member(out, p.kind, *p.ops, member);
+  patch_field_length(out, length_at);
 }
 
 /// Adds a filter operand (already of the property's kind) as the next parameter.
 inline void add_operand(postgres_params& params, const value& v, value_kind kind) {
-  std::visit(
-      [&](const auto& x) {
-        using X = std::decay_t<decltype(x)>;
-        if constexpr (std::is_same_v<X, std::nullptr_t>) params.add_null(postgres_type_of(kind));
-        else add_property(params, x);
-      },
-      v);
+  if (std::holds_alternative<std::nullptr_t>(v)) return params.add_null(postgres_type_of(kind));
+  append_binary(params.begin(postgres_type_of(v)), v);
+  params.end();
 }
 
 /// Adds the non-null operands as one array parameter (for `= ANY($n)` and `<> ALL($n)`).
@@ -209,13 +258,8 @@ inline void add_operand_array(postgres_params& params, const std::vector<value>&
   for (const value* v : present) {
     const std::size_t length_at = out.size();
     out.append(4, '\0');
-    std::visit(
-        [&](const auto& x) {
-          if constexpr (!std::is_same_v<std::decay_t<decltype(x)>, std::nullptr_t>) append_binary(out, x);
-        },
-        *v);
-    const auto length = static_cast<std::uint32_t>(out.size() - length_at - 4);
-    for (int b = 0; b < 4; ++b) out[length_at + b] = static_cast<char>((length >> (24 - 8 * b)) & 0xff);
+    append_binary(out, *v);
+    patch_field_length(out, length_at);
   }
   params.end();
 }
@@ -226,59 +270,173 @@ inline void add_operand_array(postgres_params& params, const std::vector<value>&
               "; migrate the model (autoupdate) or fix the column's type");
 }
 
-/// Reads a column of a binary result as a value of property type T.
+/// How one column of a binary result is read into a property of a kind: decided once per column from the
+/// column's type, so the row loop checks no types. A fixed-width type says its width, so the loop asks libpq
+/// for no lengths.
+enum class postgres_reader : unsigned char {
+  boolean, int8, int4, int2, float8, float4, text, time, jsonb, json, mismatch
+};
+
+/// The reader for a column of type `type` read into a property of `kind`; `mismatch` when the column cannot hold
+/// it, and then `expected` says what it should hold (for postgres_type_mismatch).
+inline postgres_reader postgres_reader_of(value_kind kind, Oid type, std::string_view& expected) noexcept {
+  namespace oid = postgres_oid;
+  using reader = postgres_reader;
+  switch (kind) {
+    case value_kind::boolean:
+      expected = "a bool";
+      return type == oid::boolean ? reader::boolean : reader::mismatch;
+    case value_kind::integer:
+      expected = "an integer";
+      if (type == oid::int8) return reader::int8;
+      if (type == oid::int4) return reader::int4;
+      return type == oid::int2 ? reader::int2 : reader::mismatch;
+    case value_kind::real:
+      expected = "a floating-point number";
+      if (type == oid::float8) return reader::float8;
+      return type == oid::float4 ? reader::float4 : reader::mismatch;
+    case value_kind::string:
+      expected = "a string";
+      return type == oid::text || type == oid::varchar || type == oid::bpchar || type == oid::name ? reader::text
+                                                                                                   : reader::mismatch;
+    case value_kind::time:
+      expected = "a time";
+      return type == oid::timestamptz || type == oid::timestamp ? reader::time : reader::mismatch;
+    case value_kind::json:
+      expected = "JSON";
+      if (type == oid::jsonb) return reader::jsonb;
+      return type == oid::json || type == oid::text ? reader::json : reader::mismatch;
+  }
+  return reader::mismatch;
+}
+
+/// The big-endian number in the N (2, 4 or 8) bytes at `in`: one load and one byte swap (a loop over the bytes
+/// was compiled byte by byte, and the row loop spent a third of its time there).
+template <int N>
+std::uint64_t read_big_endian(const char* in) noexcept {
+  static_assert(N == 2 || N == 4 || N == 8);
+  using word = std::conditional_t<N == 8, std::uint64_t, std::conditional_t<N == 4, std::uint32_t, std::uint16_t>>;
+  word v;
+  std::memcpy(&v, in, N);
+  if constexpr (std::endian::native == std::endian::little) {
+    if constexpr (N == 8) v = __builtin_bswap64(v);
+    else if constexpr (N == 4) v = __builtin_bswap32(v);
+    else v = __builtin_bswap16(v);
+  }
+  return v;
+}
+
+/// The alternative T of `slot`, made so first if it holds another one.
 template <class T>
-T read_postgres_column(const postgres_result& r, int row, int column) {
-  if constexpr (is_optional<T>::value) {
-    if (r.is_null(row, column)) return std::nullopt;
-    return T(read_postgres_column<typename T::value_type>(r, row, column));
-  } else {
-    const auto bytes = r.bytes(row, column);
-    const Oid type = r.type(column);
-    if (r.is_null(row, column)) {
-      if constexpr (std::is_same_v<T, nlohmann::json>) return nlohmann::json();
-      else return T{};
+T& value_slot(value& slot) {
+  if (auto* held = std::get_if<T>(&slot)) return *held;
+  return slot.emplace<T>();
+}
+
+/// One selected column: the property it fills, how, and the value it is read into, kept from row to row: a
+/// value_ops::set moves out of it at most a string, so the alternative stays and no variant is made or destroyed
+/// per cell.
+struct postgres_column_reader {
+  std::size_t offset;  ///< of the member in a row
+  const value_ops* ops;
+  postgres_reader reader;
+  std::string_view expected;  ///< what the column should hold, for a mismatch
+  value slot;
+};
+
+/// The readers of result `r`'s columns, filling m's properties `columns` (in column order). A column whose type
+/// does not hold its property is an error at its first cell that is not null, as it would be read row by row,
+/// and is found before any row is read.
+inline std::vector<postgres_column_reader> postgres_readers(const model_info& m,
+                                                            const std::vector<std::size_t>& columns,
+                                                            const postgres_result& r) {
+  std::vector<postgres_column_reader> readers;
+  readers.reserve(columns.size());
+  bool mismatch = false;
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    const stored_property& p = m.property(columns[k]);
+    std::string_view expected;
+    const auto reader = postgres_reader_of(p.kind, r.type(static_cast<int>(k)), expected);
+    mismatch = mismatch || reader == postgres_reader::mismatch;
+    readers.push_back({p.offset, p.ops, reader, expected, nullptr});
+  }
+  if (mismatch) {
+    for (int row = 0; row < r.rows(); ++row)
+      for (std::size_t k = 0; k < readers.size(); ++k)
+        if (readers[k].reader == postgres_reader::mismatch && !r.is_null(row, static_cast<int>(k)))
+          postgres_type_mismatch(r, static_cast<int>(k), readers[k].expected);
+  }
+  return readers;
+}
+
+/// Reads cell (row, column) of a JSON or jsonb column, which is not null, into `member`.
+inline void read_postgres_json(const postgres_result& r, int row, int column, const postgres_column_reader& c,
+                               void* member) {
+  const char* at = r.value(row, column);
+  const std::size_t length = r.length(row, column);
+  // jsonb's binary format: a version byte, then the text.
+  const auto text =
+      c.reader == postgres_reader::jsonb ? std::string_view(at + 1, length - 1) : std::string_view(at, length);
+  c.ops->set_json(member, nlohmann::json::parse(text));
+}
+
+/// Reads cell (row, column), which is not null and of a column `c` fits, into c's member of `target`.
+inline void read_postgres_cell(const postgres_result& r, int row, int column, postgres_column_reader& c,
+                               void* target) {
+  void* member = static_cast<char*>(target) + c.offset;
+  const char* at = r.value(row, column);
+  switch (c.reader) {
+    case postgres_reader::boolean: value_slot<bool>(c.slot) = *at != 0; break;
+    case postgres_reader::int8:
+      value_slot<std::int64_t>(c.slot) = static_cast<std::int64_t>(read_big_endian<8>(at));
+      break;
+    case postgres_reader::int4:
+      value_slot<std::int64_t>(c.slot) = static_cast<std::int32_t>(static_cast<std::uint32_t>(read_big_endian<4>(at)));
+      break;
+    case postgres_reader::int2:
+      value_slot<std::int64_t>(c.slot) = static_cast<std::int16_t>(static_cast<std::uint16_t>(read_big_endian<2>(at)));
+      break;
+    case postgres_reader::float8: value_slot<double>(c.slot) = std::bit_cast<double>(read_big_endian<8>(at)); break;
+    case postgres_reader::float4: {
+      const auto bits = static_cast<std::uint32_t>(read_big_endian<4>(at));
+      value_slot<double>(c.slot) = static_cast<double>(std::bit_cast<float>(bits));
+      break;
     }
-    if constexpr (std::is_same_v<T, bool>) {
-      if (type != postgres_oid::boolean) postgres_type_mismatch(r, column, "a bool");
-      return bytes[0] != 0;
-    } else if constexpr (std::is_integral_v<T>) {
-      if (type != postgres_oid::int8 && type != postgres_oid::int4 && type != postgres_oid::int2)
-        postgres_type_mismatch(r, column, "an integer");
-      const auto raw = read_big_endian(bytes);
-      const int bits = static_cast<int>(bytes.size()) * 8;
-      // Sign-extend a 2- or 4-byte integer.
-      const auto wide = bits == 64 ? static_cast<std::int64_t>(raw)
-                                   : static_cast<std::int64_t>(raw << (64 - bits)) >> (64 - bits);
-      return static_cast<T>(wide);
-    } else if constexpr (std::is_floating_point_v<T>) {
-      if (type == postgres_oid::float8) return static_cast<T>(std::bit_cast<double>(read_big_endian(bytes)));
-      if (type == postgres_oid::float4)
-        return static_cast<T>(std::bit_cast<float>(static_cast<std::uint32_t>(read_big_endian(bytes))));
-      postgres_type_mismatch(r, column, "a floating-point number");
-    } else if constexpr (std::is_same_v<T, std::string>) {
-      if (type != postgres_oid::text && type != postgres_oid::varchar && type != postgres_oid::bpchar &&
-          type != postgres_oid::name)
-        postgres_type_mismatch(r, column, "a string");
-      return std::string(bytes);
-    } else if constexpr (std::is_same_v<T, time_point>) {
-      if (type != postgres_oid::timestamptz && type != postgres_oid::timestamp)
-        postgres_type_mismatch(r, column, "a time");
-      const std::chrono::microseconds us(static_cast<std::int64_t>(read_big_endian(bytes)) + postgres_epoch_us);
-      return time_point(std::chrono::duration_cast<time_point::duration>(us));
-    } else {
-      static_assert(std::is_same_v<T, nlohmann::json>);
-      if (type == postgres_oid::jsonb) return nlohmann::json::parse(bytes.substr(1));
-      if (type == postgres_oid::json || type == postgres_oid::text) return nlohmann::json::parse(bytes);
-      postgres_type_mismatch(r, column, "JSON");
+    case postgres_reader::text: value_slot<std::string>(c.slot).assign(at, r.length(row, column)); break;
+    case postgres_reader::time: {
+      const std::chrono::microseconds us(static_cast<std::int64_t>(read_big_endian<8>(at)) + postgres_epoch_us);
+      value_slot<time_point>(c.slot) = time_point(std::chrono::duration_cast<time_point::duration>(us));
+      break;
     }
+    case postgres_reader::jsonb:
+    case postgres_reader::json: return read_postgres_json(r, row, column, c, member);
+    case postgres_reader::mismatch: return;  // never read: postgres_readers found no value in the column
+  }
+  c.ops->set(member, std::move(c.slot));
+}
+
+/// Reads result row `row` into `target`, a value-initialised row of the model the readers were made for (so a
+/// null cell leaves its member as it is).
+inline void read_postgres_row(const postgres_result& r, int row, std::vector<postgres_column_reader>& readers,
+                              void* target) {
+  for (std::size_t k = 0; k < readers.size(); ++k) {
+    const int column = static_cast<int>(k);
+    if (!r.is_null(row, column)) read_postgres_cell(r, row, column, readers[k], target);
   }
 }
 
-/// Reads column `column` of M's property I into the row.
-template <class M, std::size_t I>
-void read_postgres_property(const postgres_result& r, int row, int column, M& out) {
-  set_property<I>(out, read_postgres_column<property_type<M, I>>(r, row, column));
+/// Reads a bigint column (a count, an id RETURNING or nextval gives).
+inline std::int64_t read_postgres_int8(const postgres_result& r, int row, int column) {
+  std::string_view expected;
+  const auto reader = postgres_reader_of(value_kind::integer, r.type(column), expected);
+  if (r.is_null(row, column)) return 0;
+  const char* at = r.value(row, column);
+  switch (reader) {
+    case postgres_reader::int8: return static_cast<std::int64_t>(read_big_endian<8>(at));
+    case postgres_reader::int4: return static_cast<std::int32_t>(static_cast<std::uint32_t>(read_big_endian<4>(at)));
+    case postgres_reader::int2: return static_cast<std::int16_t>(static_cast<std::uint16_t>(read_big_endian<2>(at)));
+    default: postgres_type_mismatch(r, column, expected);
+  }
 }
 
 }  // namespace tether::detail
