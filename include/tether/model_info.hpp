@@ -126,7 +126,9 @@ struct row_ops {
 class model_info {
 public:
   model_info(std::string_view name, std::size_t id, row_ops row, std::vector<stored_property> properties)
-      : name_(name), id_(id), row_(row), properties_(std::move(properties)) {}
+      : name_(name), id_(id), row_(row), properties_(std::move(properties)) {
+    for (const auto& p : properties_) has_relations_ = has_relations_ || p.relation != nullptr;
+  }
   model_info(const model_info&) = delete;
   model_info& operator=(const model_info&) = delete;
 
@@ -147,6 +149,8 @@ public:
     return std::nullopt;
   }
   [[nodiscard]] const row_ops& row() const noexcept { return row_; }
+  /// @brief True when the model has a foreign key (a belongsTo).
+  [[nodiscard]] bool has_relations() const noexcept { return has_relations_; }
 
   /// @brief The member of property `index` in `row`.
   [[nodiscard]] void* member(void* row, std::size_t index) const noexcept {
@@ -170,6 +174,7 @@ private:
   std::size_t id_;
   row_ops row_;
   std::vector<stored_property> properties_;
+  bool has_relations_ = false;
   mutable detail::attachment attachment_;
 };
 

@@ -93,6 +93,8 @@ public:
 
   /// Answers `waiter` from the cache when it holds the answer; false (and `waiter` untouched) otherwise.
   bool deliver_cached(load_waiter& waiter) const {
+    // The common case of get(): nothing cached yet and no load state, answered without copying a pointer.
+    if (!cached_loaded_ && state_.load(std::memory_order_acquire) == nullptr) return false;
     auto [loaded, cached] = answer();
     if (loaded) waiter.deliver(nullptr, cached);
     return loaded;
@@ -122,6 +124,7 @@ inline const relation_core& relation_of(const model_info& m, const void* row, st
 /// Tells every relation of `rows` (rows of m: a row_span or a row_range) the datasource they came from.
 template <class Rows>
 void adopt_origin(const model_info& m, const Rows& rows, source_id origin) noexcept {
+  if (!m.has_relations()) return;
   for (std::size_t i = 0; i < m.properties().size(); ++i) {
     if (m.property(i).relation == nullptr) continue;
     for (std::size_t r = 0; r < rows.size(); ++r) relation_of(m, rows[r], i).set_origin(origin);

@@ -135,35 +135,37 @@ inline void launch_load(link_state* state, link_state::load_id load, bool writes
   } catch (...) {
     return finish(std::current_exception(), nullptr);
   }
-  filter narrowed;
-  if (kind == load_kind::filtered) {
-    narrowed = *f;
-    narrowed.where(std::string(target.model.property(target.property).name), key).limit(1);
-  }
   source* store = to.get();
-  auto task = [store, finish, target, key = std::move(key), narrowed = std::move(narrowed), kind] {
-    std::shared_ptr<void> answer;
-    try {
-      if (kind == load_kind::filtered) {
-        shared_buffer rows(target.model);
-        store->find(target.model, narrowed, rows);
-        if (!rows.shared().empty()) answer = std::move(rows.shared().front());
-      } else {
-        answer = store->lookup(target.model, target.property, key);
+  // The fetch runs where the datasource says: here, or on a worker, where the task keeps the datasource (and so
+  // the store it reads) alive itself.
+  auto run = [&](auto fetch) {
+    auto task = [fetch = std::move(fetch), finish, target, key = std::move(key)] {
+      std::shared_ptr<void> answer;
+      try {
+        answer = fetch(target, key);
+      } catch (const would_wait&) {
+        throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
+      } catch (...) {
+        const no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
+        // The message context of a failure is built only when one happens.
+        return finish(current_exception_with_context("tether: loading " + describe_link(target, key) + ": "), nullptr);
       }
-    } catch (const would_wait&) {
-      throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
-    } catch (...) {
-      const no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
-      // The message context of a failure is built only when one happens.
-      return finish(current_exception_with_context("tether: loading " + describe_link(target, key) + ": "), nullptr);
-    }
-    const no_wait_scope waiting_allowed(false);
-    finish(nullptr, answer);
+      const no_wait_scope waiting_allowed(false);
+      finish(nullptr, answer);
+    };
+    if (store->run_here(task_ref(task))) return;
+    store->run([task = std::move(task), alive = std::move(to)] { task(); });
   };
-  if (store->run_here(task_ref(task))) return;
-  // On a worker, the task keeps the datasource (and so the store it reads) alive itself.
-  store->run([task = std::move(task), alive = std::move(to)] { task(); });
+  if (kind != load_kind::filtered) {
+    return run([store](const relation_target_ref& t, const value& k) { return store->lookup(t.model, t.property, k); });
+  }
+  filter narrowed = *f;
+  narrowed.where(std::string(target.model.property(target.property).name), key).limit(1);
+  run([store, narrowed = std::move(narrowed)](const relation_target_ref& t, const value&) {
+    shared_buffer rows(t.model);
+    store->find(t.model, narrowed, rows);
+    return rows.shared().empty() ? nullptr : std::move(rows.shared().front());
+  });
 }
 
 /// Starts a load of the relation whose state lives in `slot`: answered from the cache when `kind` allows, joined

@@ -76,13 +76,6 @@ private:
   std::vector<void*> addresses_;
 };
 
-/// True when m has a foreign key (so rows have relations to tell their origin).
-inline bool has_relations(const model_info& m) noexcept {
-  for (const auto& p : m.properties())
-    if (p.relation != nullptr) return true;
-  return false;
-}
-
 }  // namespace tether::detail
 
 #endif
