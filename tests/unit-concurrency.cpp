@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 #include <thread>
@@ -203,6 +204,40 @@ TEST_CASE("many outstanding loads of different instances all complete") {
   for (auto& o : orders) futures.push_back(o.customer.get());
   for (auto& f : futures) CHECK(f.get()->name == "Ann");
   for (auto& o : orders) CHECK(o.customer.loaded());
+}
+
+TEST_CASE("plain loads waiting for a worker are answered together, a query per batch of keys") {
+  gated_shop s;
+  auto customers = s.db.repository<Customer>();
+  std::vector<Order> orders;
+  for (int n = 0; n < 30; ++n) {
+    Customer c{0, "C" + std::to_string(n)};
+    customers.create(c);
+    Order o{};
+    o.customer = c.id;
+    orders.push_back(o);
+  }
+  orders.push_back(orders.front());  // a key asked twice in one batch
+  Order unlinked{};
+  orders.push_back(unlinked);
+  s.customer_finds = 0;
+  s.gate->close();
+  std::vector<std::future<std::shared_ptr<Customer>>> futures;
+  for (auto& o : orders) futures.push_back(o.customer.get());
+  s.gate->await_waiting(1);
+  s.gate->open();
+  for (int n = 0; n < 30; ++n) {
+    const auto customer = futures[static_cast<std::size_t>(n)].get();
+    REQUIRE(customer != nullptr);
+    CHECK(customer->name == "C" + std::to_string(n));
+    CHECK(orders[static_cast<std::size_t>(n)].customer.loaded());
+  }
+  CHECK(futures[30].get()->name == "C0");
+  CHECK(futures[31].get() == nullptr);
+  // Each worker's first query takes what is waiting then (at least one key); the rest go three keys a query
+  // (the connector's parameter limit): far fewer than a query a load.
+  const auto workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
+  CHECK(s.customer_finds <= workers + 11);
 }
 
 TEST_CASE("include splits its key lists by the connector's parameter limit, and links every row") {

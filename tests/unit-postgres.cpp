@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -354,10 +355,43 @@ TEST_CASE("postgres: loads run on as many workers as the pool has connections") 
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (started.load() < 6 && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
   });
+  // Loads with a filter run one query each (plain loads waiting together share one: the next test).
   std::vector<std::future<std::shared_ptr<Customer>>> pending;
-  for (const auto& o : orders) pending.push_back(o.customer.get(tether::refresh));
+  for (const auto& o : orders) pending.push_back(o.customer.get(tether::filter{}));
   for (auto& f : pending) CHECK(f.get()->name == "Alice");
   CHECK(started.load() == 6);
+}
+
+TEST_CASE("postgres: plain loads waiting for a worker are answered together by one query") {
+  tether::datasource db{tether::postgres{tether_test::fresh_postgres_schema(), tether::postgres_options{4, {}, {}}}};
+  db.automigrate<Customer, Order>();
+  std::vector<Order> orders;
+  for (int n = 0; n < 200; ++n) {
+    const auto c = created(db.repository<Customer>(), Customer{0, "C" + std::to_string(n), std::nullopt});
+    orders.push_back(order_of("o", 1, c.id));
+  }
+  db.repository<Order>().create(orders);
+  // The first query of each worker waits until every load is issued, so the rest wait together.
+  std::atomic<bool> issued{false};
+  std::atomic<int> queries{0};
+  db.on_query([&](const tether::query_event& e) {
+    if (e.model != "Customer") return;
+    ++queries;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!issued.load() && std::chrono::steady_clock::now() < deadline) std::this_thread::yield();
+  });
+  std::vector<std::future<std::shared_ptr<Customer>>> pending;
+  for (const auto& o : orders) pending.push_back(o.customer.get());
+  issued = true;
+  for (std::size_t n = 0; n < pending.size(); ++n) {
+    const auto customer = pending[n].get();
+    REQUIRE(customer != nullptr);
+    CHECK(customer->name == "C" + std::to_string(n));
+    CHECK(orders[n].customer()->name == customer->name);  // each cache filled by the shared answer
+  }
+  // A first query for each worker, then the loads left waiting in one query.
+  const auto workers = static_cast<int>(std::max(4u, std::thread::hardware_concurrency()));
+  CHECK(queries.load() <= workers + 1);
 }
 
 TEST_CASE("postgres: a pooled connection the server closed while it sat idle is replaced on next use") {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/keys.hpp>
 #include <tether/detail/relation_core.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/source.hpp>
@@ -55,29 +56,6 @@ inline void check_belongs_to_scope(const filter& scope, const std::string& relat
                            "\" may not have limit, skip or order (one target per row)");
 }
 
-/// The key a member holds, if any: integers of every width as std::int64_t, strings as they are (a pointer to
-/// the stored one, no copy).
-inline bool include_key(const value_ops& ops, const void* member, std::int64_t& key) noexcept {
-  return ops.as_integer(member, key);
-}
-inline bool include_key(const value_ops& ops, const void* member, const std::string*& key) noexcept {
-  key = ops.text(member);
-  return key != nullptr;
-}
-
-/// A gathered key as the set and map keep it.
-inline std::int64_t owned_key(std::int64_t key) noexcept { return key; }
-inline std::string owned_key(const std::string* key) { return *key; }
-
-template <class Map>
-auto find_key(const Map& targets, std::int64_t key) {
-  return targets.find(key);
-}
-template <class Map>
-auto find_key(const Map& targets, const std::string* key) {
-  return targets.find(*key);
-}
-
 /// One included relation of `rows` (rows of m): the distinct keys, their targets in batches, then the links.
 template <class Key>
 void load_relation(const model_info& m, std::size_t relation, row_range rows, source& s, const filter* scope) {
@@ -88,12 +66,12 @@ void load_relation(const model_info& m, std::size_t relation, row_range rows, so
   const stored_property& referenced = target.property(link.target_property);
   const std::string referenced_name(referenced.name);
 
-  using read = std::conditional_t<std::is_same_v<Key, std::string>, const std::string*, std::int64_t>;
+  using read = key_reading<Key>;
   std::unordered_set<Key> seen;
   std::vector<Key> keys;
   for (std::size_t r = 0; r < rows.size(); ++r) {
     read key{};
-    if (!include_key(key_ops, m.member(rows[r], relation), key)) continue;
+    if (!read_key(key_ops, m.member(rows[r], relation), key)) continue;
     if (auto [at, fresh] = seen.insert(owned_key(key)); fresh) keys.push_back(*at);
   }
 
@@ -111,7 +89,7 @@ void load_relation(const model_info& m, std::size_t relation, row_range rows, so
       s.find(target, batch, found);
       for (auto& t : found.shared()) {
         read key{};
-        if (include_key(*referenced.ops, target.member(t.get(), link.target_property), key))
+        if (read_key(*referenced.ops, target.member(t.get(), link.target_property), key))
           targets.emplace(owned_key(key), std::move(t));
       }
     }
@@ -120,7 +98,7 @@ void load_relation(const model_info& m, std::size_t relation, row_range rows, so
   for (std::size_t r = 0; r < rows.size(); ++r) {
     read key{};
     auto& core = relation_of(m, rows[r], relation);
-    if (!include_key(key_ops, m.member(rows[r], relation), key)) {
+    if (!read_key(key_ops, m.member(rows[r], relation), key)) {
       core.remember(nullptr);
       continue;
     }

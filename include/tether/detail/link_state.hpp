@@ -171,6 +171,17 @@ struct link_state {
   }
 };
 
+/// The end of one load: completes it in its state and lets go of the reference the load held.
+struct load_completion {
+  link_state* state;
+  link_state::load_id load;
+  bool writes_cache;
+  void operator()(std::exception_ptr failure, const std::shared_ptr<void>& answer) const {
+    state->complete(load, writes_cache, std::move(failure), answer);
+    state->release();
+  }
+};
+
 }  // namespace tether::detail
 
 #endif

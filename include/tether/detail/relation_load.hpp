@@ -13,10 +13,14 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
+#include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/keys.hpp>
 #include <tether/detail/link_state.hpp>
+#include <tether/detail/load_queue.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/source.hpp>
 #include <tether/error.hpp>
@@ -27,12 +31,6 @@
 namespace tether::detail {
 
 enum class load_kind { cached, refresh, filtered };
-
-/// What a relation's target is: the model, and the property of it that the key references.
-struct relation_target_ref {
-  const model_info& model;
-  std::size_t property;
-};
 
 /// "Customer id 5", for messages.
 inline std::string describe_link(const relation_target_ref& target, const value& key) {
@@ -113,21 +111,118 @@ inline bool state_answer(const std::atomic<link_state*>& slot, std::shared_ptr<v
   return true;
 }
 
+/// Runs `fetch` and completes the load with what it gives or throws; a failure's message names the link. Only
+/// `would_wait` goes on: the load was tried on the caller's thread and the connector was busy, so the datasource
+/// moves it to a worker.
+template <class Fetch>
+void answer_load(const load_completion& finish, const relation_target_ref& target, const value& key, Fetch&& fetch) {
+  std::shared_ptr<void> answer;
+  try {
+    answer = fetch();
+  } catch (const would_wait&) {
+    throw;
+  } catch (...) {
+    const no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
+    // The message context of a failure is built only when one happens.
+    return finish(current_exception_with_context("tether: loading " + describe_link(target, key) + ": "), nullptr);
+  }
+  const no_wait_scope waiting_allowed(false);
+  finish(nullptr, answer);
+}
+
+/// A relation's plain load: the target row whose referenced property holds the key.
+struct plain_load {
+  source* store;
+  load_completion finish;
+  relation_target_ref target;
+  value key;
+  void operator()() const {
+    answer_load(finish, target, key, [&] { return store->lookup(target.model, target.property, key); });
+  }
+};
+
+/// A relation's load with a filter: the first row the filter (narrowed to the key) finds.
+struct filtered_load {
+  source* store;
+  load_completion finish;
+  relation_target_ref target;
+  value key;
+  filter narrowed;
+  void operator()() const {
+    answer_load(finish, target, key, [&]() -> std::shared_ptr<void> {
+      shared_buffer rows(target.model);
+      store->find(target.model, narrowed, rows);
+      return rows.shared().empty() ? nullptr : std::move(rows.shared().front());
+    });
+  }
+};
+
+/// Answers loads of `target` taken together from the queue: one query for all their keys (the first row by id
+/// for each, as a single load would find it), its answer or its failure shared out.
+inline void answer_loads(source& store, const relation_target_ref& target, std::vector<queued_load>& loads) {
+  if (loads.size() == 1) return plain_load{&store, loads[0].finish, target, std::move(loads[0].key)}();
+  auto share = [&]<class Key>(Key*) {
+    const stored_property& referenced = target.model.property(target.property);
+    query by_keys;
+    by_keys.where = predicate{target.property, operator_kind::inq, {}, {}};
+    by_keys.where->values.reserve(loads.size());
+    for (const auto& l : loads) by_keys.where->values.push_back(l.key);
+    shared_buffer rows(target.model);
+    try {
+      store.select(target.model, by_keys, rows);
+    } catch (...) {
+      for (const auto& l : loads)
+        l.finish(current_exception_with_context("tether: loading " + describe_link(target, l.key) + ": "), nullptr);
+      return;
+    }
+    std::unordered_map<Key, std::shared_ptr<void>> found;
+    for (auto& row : rows.shared()) {
+      key_reading<Key> key{};
+      if (read_key(*referenced.ops, target.model.member(row.get(), target.property), key))
+        found.emplace(owned_key(key), std::move(row));  // rows come by id: the first row of a key stays
+    }
+    const std::shared_ptr<void> none;
+    for (const auto& l : loads) {
+      const std::shared_ptr<void>* answer = &none;
+      if constexpr (std::is_same_v<Key, std::string>) {
+        if (const auto* k = std::get_if<std::string>(&l.key))
+          if (auto hit = found.find(*k); hit != found.end()) answer = &hit->second;
+      } else {
+        if (const auto* k = std::get_if<std::int64_t>(&l.key))
+          if (auto hit = found.find(*k); hit != found.end()) answer = &hit->second;
+      }
+      l.finish(nullptr, *answer);
+    }
+  };
+  if (target.model.property(target.property).kind == value_kind::string) share(static_cast<std::string*>(nullptr));
+  else share(static_cast<std::int64_t*>(nullptr));
+}
+
+/// A worker serving the loads of `target` waiting for one, batch after batch, until none is left.
+inline void serve_loads(source& store, const relation_target_ref& target) {
+  const std::size_t most = std::max<std::size_t>(1, store.parameter_limit());
+  for (;;) {
+    auto loads = store.waiting_loads().take(target, most);
+    if (loads.empty()) return;
+    answer_loads(store, target, loads);
+  }
+}
+
+/// A plain load that must go to a worker: it waits with the other loads of its target for one.
+inline void queue_load(std::shared_ptr<source> to, const relation_target_ref& target, value key,
+                       load_completion finish) {
+  if (!to->waiting_loads().add(target, std::move(key), finish, to->worker_count())) return;
+  source* store = to.get();
+  // The task keeps the datasource (and so the store it reads) alive itself.
+  store->run([store, target, alive = std::move(to)] { serve_loads(*store, target); });
+}
+
 /// Runs load `load` of `key` and completes it: the fetch runs where the datasource says (here, or a worker); the
 /// result or the failure always reaches the state, which fills the cache (if still wanted) and every waiter.
 inline void launch_load(link_state* state, link_state::load_id load, bool writes_cache, source_id origin,
                         const relation_target_ref& target, value key, load_kind kind, const filter* f) {
-  struct completion {
-    link_state* state;
-    link_state::load_id load;
-    bool writes_cache;
-    void operator()(std::exception_ptr failure, const std::shared_ptr<void>& answer) const {
-      state->complete(load, writes_cache, std::move(failure), answer);
-      state->release();
-    }
-  };
   state->add_reference();
-  const completion finish{state, load, writes_cache};
+  const load_completion finish{state, load, writes_cache};
   if (std::holds_alternative<std::nullptr_t>(key)) return finish(nullptr, nullptr);  // a filtered load of a null key
   std::shared_ptr<source> to;
   try {
@@ -136,36 +231,19 @@ inline void launch_load(link_state* state, link_state::load_id load, bool writes
     return finish(std::current_exception(), nullptr);
   }
   source* store = to.get();
-  // The fetch runs where the datasource says: here, or on a worker, where the task keeps the datasource (and so
-  // the store it reads) alive itself.
-  auto run = [&](auto fetch) {
-    auto task = [fetch = std::move(fetch), finish, target, key = std::move(key)] {
-      std::shared_ptr<void> answer;
-      try {
-        answer = fetch(target, key);
-      } catch (const would_wait&) {
-        throw;  // tried on the caller's thread and the connector was busy: the datasource moves it to a worker
-      } catch (...) {
-        const no_wait_scope waiting_allowed(false);  // callbacks may use the datasource as they like
-        // The message context of a failure is built only when one happens.
-        return finish(current_exception_with_context("tether: loading " + describe_link(target, key) + ": "), nullptr);
-      }
-      const no_wait_scope waiting_allowed(false);
-      finish(nullptr, answer);
-    };
-    if (store->run_here(task_ref(task))) return;
-    store->run([task = std::move(task), alive = std::move(to)] { task(); });
-  };
   if (kind != load_kind::filtered) {
-    return run([store](const relation_target_ref& t, const value& k) { return store->lookup(t.model, t.property, k); });
+    // Tried here first; when it must go to a worker, it joins the loads of the same target waiting there, which
+    // one query answers together (load_queue.hpp).
+    plain_load task{store, finish, target, std::move(key)};
+    if (store->run_here(task_ref(task))) return;
+    return queue_load(std::move(to), target, std::move(task.key), finish);
   }
   filter narrowed = *f;
   narrowed.where(std::string(target.model.property(target.property).name), key).limit(1);
-  run([store, narrowed = std::move(narrowed)](const relation_target_ref& t, const value&) {
-    shared_buffer rows(t.model);
-    store->find(t.model, narrowed, rows);
-    return rows.shared().empty() ? nullptr : std::move(rows.shared().front());
-  });
+  filtered_load task{store, finish, target, std::move(key), std::move(narrowed)};
+  if (store->run_here(task_ref(task))) return;
+  // On a worker, the task keeps the datasource (and so the store it reads) alive itself.
+  store->run([task = std::move(task), alive = std::move(to)]() mutable { task(); });
 }
 
 /// Starts a load of the relation whose state lives in `slot`: answered from the cache when `kind` allows, joined

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/load_queue.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
@@ -151,6 +152,11 @@ public:
   virtual void run(std::function<void()> task) = 0;
   /// The most keys one include query may carry.
   [[nodiscard]] virtual std::size_t parameter_limit() const = 0;
+  /// How many workers run relation loads.
+  [[nodiscard]] virtual unsigned worker_count() const = 0;
+
+  /// Plain relation loads waiting for a worker (load_queue.hpp).
+  [[nodiscard]] load_queues& waiting_loads() noexcept { return waiting_loads_; }
 
 protected:
   /// Stops new work: the datasource object is gone. Detaches the models attached here.
@@ -196,6 +202,7 @@ private:
   mutable std::mutex models_mutex_;
   std::unordered_map<std::string_view, const model_info*> models_;
   std::vector<const model_info*> attached_;
+  load_queues waiting_loads_;
 };
 
 /// The datasource whose transaction the current thread is in, if any: loads made inside a transaction run on
