@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <cstddef>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <mutex>
@@ -213,8 +214,17 @@ inline void queue_load(std::shared_ptr<source> to, const relation_target_ref& ta
                        load_completion finish) {
   if (!to->waiting_loads().add(target, std::move(key), finish, to->worker_count())) return;
   source* store = to.get();
-  // The task keeps the datasource (and so the store it reads) alive itself.
-  store->run([store, target, alive = std::move(to)] { serve_loads(*store, target); });
+  try {
+    // The task keeps the datasource (and so the store it reads) alive itself.
+    store->run([store, target, alive = to] { serve_loads(*store, target); });
+  } catch (...) {
+    // No worker could be started (no thread, no memory): the loads waiting for this one fail rather than wait
+    // forever.
+    const auto failure = std::current_exception();
+    for (auto loads = store->waiting_loads().take(target, SIZE_MAX); !loads.empty();
+         loads = store->waiting_loads().take(target, SIZE_MAX))
+      for (const auto& l : loads) l.finish(failure, nullptr);
+  }
 }
 
 /// Runs load `load` of `key` and completes it: the fetch runs where the datasource says (here, or a worker); the
