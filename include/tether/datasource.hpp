@@ -105,7 +105,7 @@ public:
 
   /// How many loads run at once: max(2, hardware threads), or more when the connector asks for more (a
   /// connection pool whose connections would otherwise wait for a worker) through `worker_count()`.
-  [[nodiscard]] unsigned worker_count() const override {
+  [[nodiscard]] unsigned worker_count() const {
     unsigned workers = std::max(2u, std::thread::hardware_concurrency());
     if constexpr (requires { { connector_.worker_count() } -> std::convertible_to<std::size_t>; })
       workers = std::max(workers, static_cast<unsigned>(connector_.worker_count()));

@@ -212,7 +212,7 @@ inline void serve_loads(source& store, const relation_target_ref& target) {
 /// A plain load that must go to a worker: it waits with the other loads of its target for one.
 inline void queue_load(std::shared_ptr<source> to, const relation_target_ref& target, value key,
                        load_completion finish) {
-  if (!to->waiting_loads().add(target, std::move(key), finish, to->worker_count())) return;
+  if (!to->waiting_loads().add(target, std::move(key), finish)) return;
   source* store = to.get();
   try {
     // The task keeps the datasource (and so the store it reads) alive itself.

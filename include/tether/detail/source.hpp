@@ -152,8 +152,6 @@ public:
   virtual void run(std::function<void()> task) = 0;
   /// The most keys one include query may carry.
   [[nodiscard]] virtual std::size_t parameter_limit() const = 0;
-  /// How many workers run relation loads.
-  [[nodiscard]] virtual unsigned worker_count() const = 0;
 
   /// Plain relation loads waiting for a worker (load_queue.hpp).
   [[nodiscard]] load_queues& waiting_loads() noexcept { return waiting_loads_; }
