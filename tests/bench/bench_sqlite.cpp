@@ -207,7 +207,18 @@ void get_tether(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * lookup_count);
 }
 
-void get_raw_sqlite3(benchmark::State& state) {
+/// The hand-written lookup of one customer by a prepared `SELECT ... WHERE id = ?`.
+std::shared_ptr<Customer> raw_lookup(sqlite3_stmt* by_id, std::int64_t id) {
+  sqlite3_bind_int64(by_id, 1, id);
+  std::shared_ptr<Customer> found;
+  if (sqlite3_step(by_id) == SQLITE_ROW) found = std::make_shared<Customer>(read_customer(by_id));
+  sqlite3_reset(by_id);
+  return found;
+}
+
+/// Fills each order's customer with `fetch(statement, key)`, on a connection of its own.
+template <class Fetch>
+void get_raw(benchmark::State& state, Fetch fetch) {
   raw_connection c(shop::instance().file.path());
   sqlite3_stmt* by_id = c.prepare(R"(SELECT "id", "name" FROM "Customer" WHERE "id" = ? LIMIT 1)");
   for (auto _ : state) {
@@ -216,9 +227,7 @@ void get_raw_sqlite3(benchmark::State& state) {
     for (int n = 0; n < lookup_count; ++n) orders[n].customer_id = 1 + n % customer_count;
     state.ResumeTiming();
     for (auto& o : orders) {
-      sqlite3_bind_int64(by_id, 1, *o.customer_id);
-      if (sqlite3_step(by_id) == SQLITE_ROW) o.customer = std::make_shared<Customer>(read_customer(by_id));
-      sqlite3_reset(by_id);
+      o.customer = fetch(by_id, *o.customer_id);
       benchmark::DoNotOptimize(o.customer);
     }
   }
@@ -226,28 +235,17 @@ void get_raw_sqlite3(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * lookup_count);
 }
 
+void get_raw_sqlite3(benchmark::State& state) { get_raw(state, raw_lookup); }
+
 /// The same hand-written lookup, each answer handed over through a std::promise and its std::future, as the
 /// API's `get()` must: what the contract costs on its own, to tell it from tether's overhead.
 void get_raw_sqlite3_through_future(benchmark::State& state) {
-  raw_connection c(shop::instance().file.path());
-  sqlite3_stmt* by_id = c.prepare(R"(SELECT "id", "name" FROM "Customer" WHERE "id" = ? LIMIT 1)");
-  for (auto _ : state) {
-    state.PauseTiming();
-    std::vector<RawOrder> orders(lookup_count);
-    for (int n = 0; n < lookup_count; ++n) orders[n].customer_id = 1 + n % customer_count;
-    state.ResumeTiming();
-    for (auto& o : orders) {
-      std::promise<std::shared_ptr<Customer>> answer;
-      auto future = answer.get_future();
-      sqlite3_bind_int64(by_id, 1, *o.customer_id);
-      answer.set_value(sqlite3_step(by_id) == SQLITE_ROW ? std::make_shared<Customer>(read_customer(by_id)) : nullptr);
-      sqlite3_reset(by_id);
-      o.customer = future.get();
-      benchmark::DoNotOptimize(o.customer);
-    }
-  }
-  sqlite3_finalize(by_id);
-  state.SetItemsProcessed(state.iterations() * lookup_count);
+  get_raw(state, [](sqlite3_stmt* by_id, std::int64_t id) {
+    std::promise<std::shared_ptr<Customer>> answer;
+    auto future = answer.get_future();
+    answer.set_value(raw_lookup(by_id, id));
+    return future.get();
+  });
 }
 
 // --- bulk create -----------------------------------------------------------------------------------------------

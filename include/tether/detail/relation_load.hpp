@@ -185,13 +185,8 @@ inline void answer_loads(source& store, const relation_target_ref& target, std::
     const std::shared_ptr<void> none;
     for (const auto& l : loads) {
       const std::shared_ptr<void>* answer = &none;
-      if constexpr (std::is_same_v<Key, std::string>) {
-        if (const auto* k = std::get_if<std::string>(&l.key))
-          if (auto hit = found.find(*k); hit != found.end()) answer = &hit->second;
-      } else {
-        if (const auto* k = std::get_if<std::int64_t>(&l.key))
-          if (auto hit = found.find(*k); hit != found.end()) answer = &hit->second;
-      }
+      if (const auto* k = std::get_if<Key>(&l.key))
+        if (auto hit = found.find(*k); hit != found.end()) answer = &hit->second;
       l.finish(nullptr, *answer);
     }
   };
