@@ -164,6 +164,7 @@ public:
 
   std::pmr::map<memory_key, void*> rows{&row_memory_};  ///< id -> the row, owned by the table
   std::int64_t next_id = 1;
+  std::size_t next_id_logged_at = SIZE_MAX;  ///< where the undo log last saved next_id (memory_database's)
   std::set<memory_key> removing;  ///< rows a removal is working on now, so a cascade cycle stops
 
 private:
