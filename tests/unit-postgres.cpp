@@ -495,6 +495,23 @@ TEST_CASE("postgres: using a model whose table was never migrated is an error na
   CHECK_THAT(message, Catch::Contains("Customer") && Catch::Contains("autoupdate"));
 }
 
+TEST_CASE("postgres: a create into a table never migrated, inside a transaction, leaves the transaction usable") {
+  tether::datasource db{tether_test::make_connector()};
+  db.automigrate<Customer>();  // Order's table is never made
+  auto customers = db.repository<Customer>();
+  db.transaction([&] {
+    Customer alice{0, "Alice", std::nullopt};
+    customers.create(alice);
+    Order lost = order_of("pencils", 5.0, alice.id);
+    CHECK_THROWS_AS(db.repository<Order>().create(lost), tether::error);
+    std::vector<Order> lost_batch{order_of("paper", 1.0, alice.id), order_of("ink", 2.0, alice.id)};
+    CHECK_THROWS_AS(db.repository<Order>().create(lost_batch), tether::error);
+    Customer bob{0, "Bob", std::nullopt};
+    customers.create(bob);  // the refusals above spoiled nothing: this and the commit go through
+  });
+  CHECK(customers.count() == 2u);
+}
+
 TEST_CASE("postgres: automigrate of a referenced model alone puts back the other tables' foreign keys to it") {
   tether::datasource db{tether_test::make_connector()};
   db.automigrate<Customer, Note>();
@@ -776,6 +793,34 @@ TEST_CASE("postgres: a bulk create into a table whose columns COPY cannot fill g
 }
 
 // --- concurrency -----------------------------------------------------------------------------------------------
+
+TEST_CASE("postgres: a statement of many parameters runs unprepared, so bulk creates of many sizes keep no plan each") {
+  using tether::detail::postgres_connection;
+  postgres_connection c(tether_test::postgres_server(), std::chrono::seconds(5), std::chrono::milliseconds(0));
+  // The sum of n parameters, as one statement of n parameters: a shape per n, as multi-row INSERTs have.
+  const auto sum_of = [&](int n) {
+    std::string sql = "SELECT sum(x)::int8 FROM (VALUES ";
+    tether::detail::postgres_params params;
+    for (int i = 1; i <= n; ++i) {
+      sql += (i == 1 ? "($" : ", ($") + std::to_string(i) + "::int8)";
+      tether::detail::add_int8(params, i);
+    }
+    const auto r = c.run(sql + ") AS v(x)", params, "sum");
+    return tether::detail::read_postgres_int8(r, 0, 0);
+  };
+  const auto kept_statements = [&] {
+    tether::detail::postgres_params none;
+    return std::string(c.query_text("SELECT count(*) FROM pg_prepared_statements", none, "count").bytes(0, 0));
+  };
+  const int limit = postgres_connection::prepared_parameter_limit;
+
+  CHECK(sum_of(3) == 6);
+  CHECK(sum_of(3) == 6);
+  CHECK(kept_statements() == "1");
+  CHECK(sum_of(limit + 1) == std::int64_t{limit + 1} * (limit + 2) / 2);
+  CHECK(sum_of(limit + 2) == std::int64_t{limit + 2} * (limit + 3) / 2);
+  CHECK(kept_statements() == "1");
+}
 
 TEST_CASE("postgres: 1,000 concurrent get() calls over the pool all receive their own customer") {
   tether::datasource db{tether_test::make_connector()};

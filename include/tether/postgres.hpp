@@ -146,11 +146,13 @@ public:
     std::vector<std::optional<std::int64_t>> generated(rows.size());
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       try {
-        const std::string sequence = integer_id ? sequence_of(c, m) : std::string();
-        // A batch too large for one INSERT goes by COPY, which bench_postgres measures faster for it, when the
-        // table's columns have the types COPY's binary rows carry (a table made elsewhere may differ).
-        const bool copy = rows.size() > per_statement && copies_into(c, m);
         write(c, in_transaction, rows.size() > per_statement, [&] {
+          // Looked up inside the write, so that inside the caller's transaction a table that does not exist fails
+          // the savepoint, not the transaction.
+          const std::string sequence = integer_id ? sequence_of(c, m) : std::string();
+          // A batch too large for one INSERT goes by COPY, which bench_postgres measures faster for it, when the
+          // table's columns have the types COPY's binary rows carry (a table made elsewhere may differ).
+          const bool copy = rows.size() > per_statement && copies_into(c, m);
           std::optional<std::int64_t> highest_given;
           if (copy) {
             copy_rows(c, m, log, sequence, rows, generated, highest_given);

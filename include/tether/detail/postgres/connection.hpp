@@ -84,9 +84,18 @@ public:
     return r;
   }
 
-  /// Runs `sql` as a statement prepared on this connection (prepared on first use), results in binary.
+  /// Runs `sql` as a statement prepared on this connection (prepared on first use), results in binary. A
+  /// statement of more than `prepared_parameter_limit` parameters (a multi-row INSERT, one shape per row count)
+  /// runs unnamed instead: kept, each would hold a plan of its whole VALUES list in the server session, up to
+  /// 65,535 parameters each, while its parse is a small part of a statement writing that many values.
   postgres_result run(const std::string& sql, postgres_params& params, std::string_view what) {
     if (schema_generation_ != seen_generation_) forget_statements();
+    if (params.size() > prepared_parameter_limit) {
+      postgres_result r(PQexecParams(conn_, sql.c_str(), params.size(), params.types(), params.values(),
+                                     params.lengths(), params.formats(), 1));
+      if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+      return r;
+    }
     auto found = prepared_.find(sql);
     if (found == prepared_.end()) {
       if (prepared_.size() >= statement_capacity) forget_statements();
@@ -121,6 +130,7 @@ public:
   void schema_changed(std::uint64_t generation) noexcept { schema_generation_ = generation; }
 
   static constexpr std::size_t statement_capacity = 256;
+  static constexpr int prepared_parameter_limit = 1024;
 
 private:
   void forget_statements() {
