@@ -352,6 +352,14 @@ TEST_CASE("memory: a transaction whose commit cannot write the file throws and r
 
 // --- generated ids and the undo log -----------------------------------------------------------------------------
 
+/// Migrates Customer and Order and creates one customer, Alice; returns her id.
+std::int64_t with_alice(memory_datasource& db) {
+  db.automigrate<Customer, Order>();
+  Customer alice = customer_named("Alice");
+  db.repository<Customer>().create(alice);
+  return alice.id;
+}
+
 /// Orders for `customer`, ids left to the store.
 std::vector<Order> orders_of(std::int64_t customer, std::size_t count) {
   std::vector<Order> orders(count);
@@ -360,38 +368,32 @@ std::vector<Order> orders_of(std::int64_t customer, std::size_t count) {
 }
 
 TEST_CASE("memory: a refused bulk create gives back every id it generated") {
-  tether::datasource db{tether::memory{}};
-  db.automigrate<Customer, Order>();
-  auto customers = db.repository<Customer>();
+  memory_datasource db{tether::memory{}};
+  const auto alice = with_alice(db);
   auto orders = db.repository<Order>();
-  Customer alice = customer_named("Alice");
-  customers.create(alice);
 
-  auto batch = orders_of(alice.id, 3);
+  auto batch = orders_of(alice, 3);
   batch.back().customer = 99;  // no such customer: the third row is refused, after two ids were generated
   CHECK_THROWS_AS(orders.create(batch), tether::constraint_error);
   CHECK(orders.count() == 0u);
 
-  auto next = orders_of(alice.id, 1);
+  auto next = orders_of(alice, 1);
   orders.create(next);
   CHECK(next.front().id == 1);
 }
 
 TEST_CASE("memory: inside a transaction, a refused bulk create gives back its ids and keeps the earlier ones") {
-  tether::datasource db{tether::memory{}};
-  db.automigrate<Customer, Order>();
-  auto customers = db.repository<Customer>();
+  memory_datasource db{tether::memory{}};
+  const auto alice = with_alice(db);
   auto orders = db.repository<Order>();
-  Customer alice = customer_named("Alice");
-  customers.create(alice);
 
   db.transaction([&] {
-    auto first = orders_of(alice.id, 2);
+    auto first = orders_of(alice, 2);
     orders.create(first);  // ids 1 and 2
-    auto refused = orders_of(alice.id, 3);
+    auto refused = orders_of(alice, 3);
     refused.back().customer = 99;
     CHECK_THROWS_AS(orders.create(refused), tether::constraint_error);
-    auto after = orders_of(alice.id, 1);
+    auto after = orders_of(alice, 1);
     orders.create(after);
     CHECK(after.front().id == 3);
   });
@@ -399,16 +401,16 @@ TEST_CASE("memory: inside a transaction, a refused bulk create gives back its id
 
   // A transaction rolled back gives back what it generated, however many operations generated it.
   CHECK_THROWS_AS(db.transaction([&] {
-    auto more = orders_of(alice.id, 2);
+    auto more = orders_of(alice, 2);
     orders.create(more);
     Order given{};
     given.id = 10;  // an explicit id moves the next one past it
-    given.customer = alice.id;
+    given.customer = alice;
     orders.create(given);
     throw std::runtime_error("changed my mind");
   }),
                   std::runtime_error);
-  auto last = orders_of(alice.id, 1);
+  auto last = orders_of(alice, 1);
   orders.create(last);
   CHECK(last.front().id == 4);
 }

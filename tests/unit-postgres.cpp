@@ -792,8 +792,6 @@ TEST_CASE("postgres: a bulk create into a table whose columns COPY cannot fill g
   CHECK(customers.find_by_id(many[29'999].id)->name == "c29999");
 }
 
-// --- concurrency -----------------------------------------------------------------------------------------------
-
 TEST_CASE("postgres: a statement of many parameters runs unprepared, so bulk creates of many sizes keep no plan each") {
   using tether::detail::postgres_connection;
   postgres_connection c(tether_test::postgres_server(), std::chrono::seconds(5), std::chrono::milliseconds(0));
@@ -821,6 +819,8 @@ TEST_CASE("postgres: a statement of many parameters runs unprepared, so bulk cre
   CHECK(sum_of(limit + 2) == std::int64_t{limit + 2} * (limit + 3) / 2);
   CHECK(kept_statements() == "1");
 }
+
+// --- concurrency -----------------------------------------------------------------------------------------------
 
 TEST_CASE("postgres: 1,000 concurrent get() calls over the pool all receive their own customer") {
   tether::datasource db{tether_test::make_connector()};
