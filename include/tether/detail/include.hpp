@@ -13,7 +13,6 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 #include <tether/connector.hpp>
@@ -57,6 +56,8 @@ inline void check_belongs_to_scope(const filter& scope, const std::string& relat
 }
 
 /// One included relation of `rows` (rows of m): the distinct keys, their targets in batches, then the links.
+/// Each row's key is read once: the first pass numbers the distinct keys and remembers each row's number, so
+/// linking is an index into the targets found, not a second read and a hash look-up per row.
 template <class Key>
 void load_relation(const model_info& m, std::size_t relation, row_range rows, source& s, const filter* scope) {
   const stored_property& key_property = m.property(relation);
@@ -67,15 +68,19 @@ void load_relation(const model_info& m, std::size_t relation, row_range rows, so
   const std::string referenced_name(referenced.name);
 
   using read = key_reading<Key>;
-  std::unordered_set<Key> seen;
+  constexpr std::size_t no_key = SIZE_MAX;
+  std::unordered_map<Key, std::size_t> number_of;  // a distinct key -> its place in `keys`
   std::vector<Key> keys;
+  std::vector<std::size_t> key_of_row(rows.size(), no_key);
   for (std::size_t r = 0; r < rows.size(); ++r) {
     read key{};
     if (!read_key(key_ops, m.member(rows[r], relation), key)) continue;
-    if (auto [at, fresh] = seen.insert(owned_key(key)); fresh) keys.push_back(*at);
+    const auto [at, fresh] = number_of.try_emplace(owned_key(key), keys.size());
+    if (fresh) keys.push_back(at->first);
+    key_of_row[r] = at->second;
   }
 
-  std::unordered_map<Key, std::shared_ptr<void>> targets;
+  std::vector<std::shared_ptr<void>> targets(keys.size());  // the target of keys[i], or null when none
   if (!keys.empty()) {
     const std::size_t chunk = std::max<std::size_t>(1, std::min(s.parameter_limit(), keys.size()));
     for (std::size_t first = 0; first < keys.size(); first += chunk) {
@@ -89,21 +94,16 @@ void load_relation(const model_info& m, std::size_t relation, row_range rows, so
       s.find(target, batch, found);
       for (auto& t : found.shared()) {
         read key{};
-        if (read_key(*referenced.ops, target.member(t.get(), link.target_property), key))
-          targets.emplace(owned_key(key), std::move(t));
+        if (!read_key(*referenced.ops, target.member(t.get(), link.target_property), key)) continue;
+        if (const auto number = find_key(number_of, key); number != number_of.end() && !targets[number->second])
+          targets[number->second] = std::move(t);  // rows come by id: the first row of a key stays
       }
     }
   }
 
   for (std::size_t r = 0; r < rows.size(); ++r) {
-    read key{};
     auto& core = relation_of(m, rows[r], relation);
-    if (!read_key(key_ops, m.member(rows[r], relation), key)) {
-      core.remember(nullptr);
-      continue;
-    }
-    const auto found = find_key(targets, key);
-    core.remember(found == targets.end() ? nullptr : found->second);
+    core.remember(key_of_row[r] == no_key ? nullptr : targets[key_of_row[r]]);
   }
 }
 
