@@ -56,7 +56,7 @@ public:
 
   /// erase_inserted (`row` stays the table's), restore_replaced and restore_erased (`row` is the saved one).
   memory_undo(action what, memory_table* table, void* row) noexcept
-      : what_(what), owns_row_(what != action::erase_inserted), table_(table), row_(row) {}
+      : what_(what), table_(table), row_(row) {}
   memory_undo(memory_table* table, std::int64_t next_id) noexcept
       : what_(action::restore_next_id), table_(table), next_id_(next_id) {}
   /// forget_table (the table was opened), restore_table (`kept`, the dropped table, is kept until then).
@@ -65,7 +65,7 @@ public:
         table_(kept.get()),
         kept_(what == action::restore_table ? new std::shared_ptr<memory_table>(kept) : nullptr) {}
 
-  memory_undo(memory_undo&& other) noexcept : what_(other.what_), owns_row_(other.owns_row_), table_(other.table_) {
+  memory_undo(memory_undo&& other) noexcept : what_(other.what_), table_(other.table_) {
     switch (what_) {
       case action::restore_next_id:
         next_id_ = other.next_id_;
@@ -83,7 +83,7 @@ public:
   memory_undo& operator=(const memory_undo&) = delete;
   ~memory_undo() {
     if (what_ == action::restore_table) delete kept_;
-    else if (owns_row_ && row_ != nullptr) table_->destroy_row(row_);
+    else if (owns_row() && row_ != nullptr) table_->destroy_row(row_);
   }
 
   [[nodiscard]] action what() const noexcept { return what_; }
@@ -94,8 +94,12 @@ public:
   [[nodiscard]] const std::shared_ptr<memory_table>& kept() const noexcept { return *kept_; }
 
 private:
+  /// The row is one this entry saved (an update replaced it or a removal took it out), not the table's.
+  [[nodiscard]] bool owns_row() const noexcept {
+    return what_ == action::restore_replaced || what_ == action::restore_erased;
+  }
+
   action what_;
-  bool owns_row_ = false;
   memory_table* table_;
   union {
     void* row_ = nullptr;                  ///< erase_inserted, restore_replaced, restore_erased

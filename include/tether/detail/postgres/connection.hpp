@@ -78,10 +78,7 @@ public:
 
   /// Runs `sql` once with `params`, results in text (for catalog look-ups and messages).
   postgres_result query_text(const std::string& sql, postgres_params& params, std::string_view what) {
-    postgres_result r(PQexecParams(conn_, sql.c_str(), params.size(), params.types(), params.values(),
-                                   params.lengths(), params.formats(), 0));
-    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
-    return r;
+    return run_unnamed(sql, params, what, 0);
   }
 
   /// Runs `sql` as a statement prepared on this connection (prepared on first use), results in binary. A
@@ -90,12 +87,7 @@ public:
   /// 65,535 parameters each, while its parse is a small part of a statement writing that many values.
   postgres_result run(const std::string& sql, postgres_params& params, std::string_view what) {
     if (schema_generation_ != seen_generation_) forget_statements();
-    if (params.size() > prepared_parameter_limit) {
-      postgres_result r(PQexecParams(conn_, sql.c_str(), params.size(), params.types(), params.values(),
-                                     params.lengths(), params.formats(), 1));
-      if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
-      return r;
-    }
+    if (params.size() > prepared_parameter_limit) return run_unnamed(sql, params, what, 1);
     auto found = prepared_.find(sql);
     if (found == prepared_.end()) {
       if (prepared_.size() >= statement_capacity) forget_statements();
@@ -133,6 +125,15 @@ public:
   static constexpr int prepared_parameter_limit = 1024;
 
 private:
+  /// Runs `sql` once, unprepared, with results in text (`result_format` 0) or binary (1).
+  postgres_result run_unnamed(const std::string& sql, postgres_params& params, std::string_view what,
+                              int result_format) {
+    postgres_result r(PQexecParams(conn_, sql.c_str(), params.size(), params.types(), params.values(),
+                                   params.lengths(), params.formats(), result_format));
+    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+    return r;
+  }
+
   void forget_statements() {
     if (!prepared_.empty()) exec("DEALLOCATE ALL", "cannot drop prepared statements");
     prepared_.clear();
