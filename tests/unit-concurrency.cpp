@@ -1,5 +1,5 @@
 // Loads in flight: shared loads, owners moved or destroyed while a future is pending, readers racing a load.
-// Run under the asan and tsan presets, these are the proofs API.md asks for.
+// Run under the asan and tsan presets, these prove the guarantees of docs/belongs-to.md, "Threads and lifetimes".
 
 #include <catch2/catch.hpp>
 

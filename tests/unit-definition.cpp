@@ -1,4 +1,4 @@
-// LoopBack model definitions (API.md, "JSON"): model_definition<M>() writes the definition from which LoopBack
+// LoopBack model definitions (docs/json.md): model_definition<M>() writes the definition from which LoopBack
 // builds the same model; verify_definition<M>(file) lists, one sentence each, where a definition file and the
 // compiled model disagree, and never crashes on a malformed file.
 

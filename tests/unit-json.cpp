@@ -1,4 +1,4 @@
-// JSON (API.md, "JSON"): every model converts with nlohmann/json; a belongsTo writes its key and, once loaded,
+// JSON (docs/json.md): every model converts with nlohmann/json; a belongsTo writes its key and, once loaded,
 // its target; reading an embedded target fills the cache; dates are ISO-8601 UTC with milliseconds; malformed
 // input is a validation_error naming the model and the property.
 

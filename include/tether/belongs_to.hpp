@@ -118,7 +118,7 @@ struct erased_relation;
 ///
 /// The member name is the relation name; the foreign key is stored as the relation name plus "Id" (or as
 /// `foreign_key<"...">` names it), with the key type of the target property it references (its id, or
-/// `primary_key<"...">`). See API.md, "The accessor", for every call.
+/// `primary_key<"...">`). docs/belongs-to.md, "The accessor", describes every call.
 template <class Target, class... Options>
 class belongs_to : private detail::relation_core {
   using options = detail::relation_options<Options...>;

@@ -1,4 +1,4 @@
-// Referential integrity (API.md, "Referential integrity"), on the memory connector: keys must match a target,
+// Referential integrity (docs/integrity.md), on the memory connector: keys must match a target,
 // referenced targets are protected or followed as on_delete says, through chains, self-references, several
 // relations to one target, a primary_key other than the id, and loose (no_constraint) links.
 

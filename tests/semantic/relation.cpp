@@ -1,4 +1,4 @@
-// belongs_to's accessor, row by row of API.md's table, on the memory connector.
+// belongs_to's accessor, row by row of the table in docs/belongs-to.md, on the memory connector.
 
 #include <catch2/catch.hpp>
 
