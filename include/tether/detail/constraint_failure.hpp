@@ -12,6 +12,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <tether/error.hpp>
 #include <tether/value.hpp>
@@ -123,6 +124,18 @@ inline std::string constraint_message(const constraint_failure& f) {
   }
   return "tether: cannot " + f.operation + " " + f.model + (f.id ? " " + f.property + " " + describe(*f.id) : "") +
          ": " + f.reason;
+}
+
+/// A refusal the connector cannot name in the model's terms: the store's own words, and the row when known.
+inline constraint_failure unexplained_failure(std::string_view operation, std::string_view model,
+                                              std::string_view id_property, std::optional<value> id,
+                                              std::string_view reason) {
+  constraint_failure f(constraint_kind::unexplained, model);
+  f.operation = operation;
+  f.property = id_property;
+  f.id = std::move(id);
+  f.reason = reason;
+  return f;
 }
 
 /// Throws the constraint_error that words `f`.

@@ -213,12 +213,7 @@ inline postgres_removal postgres_rows_removed(postgres_connection& c, const std:
       }
     }
   }
-  constraint_failure refused(constraint_kind::unexplained, origin.model);
-  refused.operation = "remove";
-  refused.property = origin.id_property;
-  refused.id = id;
-  refused.reason = e.what();
-  throw_constraint_failure(refused);
+  throw_constraint_failure(unexplained_failure("remove", origin.model, origin.id_property, id, e.what()));
 }
 
 /// The row of a refused create the server refused: of a batch, the first row whose key matches no target (a
@@ -314,12 +309,7 @@ inline const void* postgres_culprit(postgres_connection& c, const model_info& m,
       throw_constraint_failure(refused);
     }
   }
-  constraint_failure refused(constraint_kind::unexplained, model);
-  refused.operation = verb;
-  refused.property = m.id().name;
-  refused.id = m.get(row, m.id_index());
-  refused.reason = e.what();
-  throw_constraint_failure(refused);
+  throw_constraint_failure(unexplained_failure(verb, model, m.id().name, m.get(row, m.id_index()), e.what()));
 }
 
 /// Refuses to drop `table` while rows of another table reference its rows. Returns the statements that put

@@ -113,8 +113,8 @@ inline value sqlite_column_of(sqlite_connection& c, const std::string& table, co
 /// Walks what removing row `id` of `table` would do, as SQLite's ON DELETE actions would, and reports the first
 /// restrict that refuses it. `origin` is the removal asked for, which cascaded to this one unless it is this one.
 inline void find_sqlite_restrict(sqlite_connection& c, const std::string& table, const std::string& id_column,
-                                   const value& id, const cascade_origin& origin,
-                                   std::set<std::pair<std::string, std::string>>& visited) {
+                                 const value& id, const cascade_origin& origin,
+                                 std::set<std::pair<std::string, std::string>>& visited) {
   if (!visited.emplace(table, describe(id)).second) return;
   for (const auto& r : sqlite_referrers_of(c, table)) {
     const value key = sqlite_column_of(c, table, id_column, r.target_column, id);
@@ -145,12 +145,7 @@ inline void find_sqlite_restrict(sqlite_connection& c, const std::string& table,
     std::set<std::pair<std::string, std::string>> visited;
     find_sqlite_restrict(c, origin.model, origin.id_property, id, origin, visited);
   }
-  constraint_failure refused(constraint_kind::unexplained, origin.model);
-  refused.operation = "remove";
-  refused.property = origin.id_property;
-  refused.id = id;
-  refused.reason = e.what();
-  throw_constraint_failure(refused);
+  throw_constraint_failure(unexplained_failure("remove", origin.model, origin.id_property, id, e.what()));
 }
 
 /// Reports it when `row` (a row of m) changes a property that rows of another table reference.
@@ -223,10 +218,7 @@ inline void check_sqlite_drop(sqlite_connection& c, const std::string& table) {
     refused.key = m.get(row, *repeated);
     throw_constraint_failure(refused);
   }
-  constraint_failure refused(constraint_kind::unexplained, m.name());
-  refused.operation = verb;
-  refused.reason = e.what();
-  throw_constraint_failure(refused);
+  throw_constraint_failure(unexplained_failure(verb, m.name(), m.id().name, std::nullopt, e.what()));
 }
 
 }  // namespace tether::detail
