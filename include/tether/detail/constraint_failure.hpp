@@ -34,10 +34,10 @@ enum class constraint_kind : std::uint8_t {
 /// The rows of a model that reference a key: `Order.customerId`, from `count` rows, the first by id `first_id`.
 struct referring_rows {
   std::string model;
-  std::string property;               ///< the foreign key property
-  std::string id_property;            ///< the referring model's id property ("" when unknown)
-  std::optional<value> first_id;      ///< the lowest id among them, when known
-  std::size_t count = 0;              ///< how many; 0 when not counted
+  std::string property;           ///< the foreign key property
+  std::string id_property;        ///< the referring model's id property ("" when unknown)
+  std::optional<value> first_id;  ///< the lowest id among them, when known
+  std::size_t count = 0;          ///< how many; 0 when not counted
 };
 
 /// The row whose removal cascaded down to the row that could not be removed.
