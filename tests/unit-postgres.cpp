@@ -25,6 +25,7 @@
 #include <vector>
 
 #include <arpa/inet.h>
+#include <locale.h>
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -918,6 +919,84 @@ TEST_CASE("postgres: a refused removal names the referencing rows and the constr
   CHECK_THAT(message_of<tether::constraint_error>([&] { db.repository<Account>().remove_by_id(acme.id); }),
              Catch::Contains("it cascades to Project, and cannot remove Project id 1") &&
                  Catch::Contains("Invoice.projectId references it") && Catch::Contains("Invoice_projectId_fkey"));
+}
+
+TEST_CASE("postgres: the test server speaks German where the machine has the locale, so no English is read") {
+  // tests/postgres/server.sh starts it with lc_messages=de_DE.UTF-8 when this locale and PostgreSQL's German
+  // messages are installed, unless TETHER_TEST_POSTGRES_LC_MESSAGES chooses another language.
+  const locale_t german = ::newlocale(LC_MESSAGES_MASK, "de_DE.UTF-8", locale_t{});
+  if (german != locale_t{}) ::freelocale(german);
+  std::error_code absent;
+  bool translated = false;
+  for (const auto& file : std::filesystem::directory_iterator("/usr/share/locale/de/LC_MESSAGES", absent))
+    translated = translated || file.path().filename().string().starts_with("postgres-");
+  if (german == locale_t{} || !translated || std::getenv("TETHER_TEST_POSTGRES_LC_MESSAGES") != nullptr) {
+    WARN("the German locale or PostgreSQL's German messages are missing: the server speaks English");
+    return;
+  }
+  raw_connection admin(tether_test::postgres_server());
+  CHECK(admin.exec("SHOW lc_messages") == "de_DE.UTF-8");
+  CHECK_THAT(message_of<std::runtime_error>([&] { admin.exec("SELECT 1 / 0"); }),
+             Catch::Contains("Division durch Null"));
+}
+
+TEST_CASE("postgres: a refused bulk create names the row the server refused, in any server language") {
+  tether::datasource db{tether_test::make_connector()};
+  db.automigrate<Customer, Order, Coupon, Newsletter>();  // Newsletter makes Customer.email unique
+  auto customers = db.repository<Customer>();
+  const auto alice = created(customers, Customer{0, "Alice", "alice@example.com"});
+
+  std::vector<Order> orders{order_of("a", 1, alice.id), order_of("b", 2, 77), order_of("c", 3, 78)};
+  CHECK_THAT(message_of<tether::constraint_error>([&] { db.repository<Order>().create(orders); }),
+             Catch::Contains("tether: Order.customer: no Customer has id 77 (customerId 77)") &&
+                 Catch::Contains("Order_customerId_fkey"));
+
+  std::vector<Customer> repeated_id{{5, "Eve", std::nullopt}, {alice.id, "again", std::nullopt}};
+  CHECK_THAT(message_of<tether::constraint_error>([&] { customers.create(repeated_id); }),
+             Catch::Contains("tether: cannot create Customer: id " + std::to_string(alice.id) + " exists already") &&
+                 Catch::Contains("Customer_pkey"));
+
+  std::vector<Customer> repeated_within{{6, "Ann", std::nullopt}, {7, "Bea", std::nullopt}, {7, "Cy", std::nullopt}};
+  CHECK_THAT(message_of<tether::constraint_error>([&] { customers.create(repeated_within); }),
+             Catch::Contains("id 7 exists already"));
+
+  std::vector<Customer> repeated_email{{0, "Ann", "ann@example.com"}, {0, "Twin", "alice@example.com"}};
+  CHECK_THAT(message_of<tether::constraint_error>([&] { customers.create(repeated_email); }),
+             Catch::Contains("tether: Customer.email must be unique (a foreign key references it), and "
+                             "\"alice@example.com\" is taken") &&
+                 Catch::Contains("Customer_email_unique"));
+
+  auto coupons = db.repository<Coupon>();
+  (void)created(coupons, Coupon{"SPRING'24", 0.1});
+  std::vector<Coupon> repeated_code{{"SUMMER", 0.2}, {"SPRING'24", 0.3}};
+  CHECK_THAT(message_of<tether::constraint_error>([&] { coupons.create(repeated_code); }),
+             Catch::Contains("id \"SPRING'24\" exists already"));
+  CHECK(customers.count() == 1u);
+  CHECK(coupons.count() == 1u);
+}
+
+TEST_CASE("postgres: a removal refused below a cascade names the row that cannot go and the rows holding it") {
+  tether::datasource db{tether_test::make_connector()};
+  db.automigrate<Account, Project, Invoice>();
+  const auto acme = created(db.repository<Account>(), Account{0, "Acme"});
+  for (const char* name : {"idle", "billed"}) {
+    Project p{0, name, {}};
+    p.account = acme.id;
+    db.repository<Project>().create(p);
+  }
+  for (const char* number : {"INV-1", "INV-2"}) {
+    Invoice i{0, number, {}};
+    i.project = 2;  // "billed"
+    db.repository<Invoice>().create(i);
+  }
+  CHECK_THAT(message_of<tether::constraint_error>([&] { db.repository<Account>().remove_by_id(acme.id); }),
+             Catch::Equals("tether: cannot remove Account id 1: it cascades to Project, and cannot remove Project id "
+                           "2: Invoice.projectId references it from 2 rows (Invoice id 1, ...) (constraint "
+                           "\"Invoice_projectId_fkey\"); remove or relink them first, or declare "
+                           "on_delete<cascade> or on_delete<set_null>"));
+  CHECK_THAT(message_of<tether::constraint_error>([&] { db.repository<Project>().remove_by_id(2); }),
+             Catch::StartsWith("tether: cannot remove Project id 2: Invoice.projectId references it from 2 rows"));
+  CHECK(db.repository<Project>().count() == 2u);
 }
 
 TEST_CASE("postgres: a server stopped mid-run fails pending and new calls with connection_error, then recovers") {

@@ -94,8 +94,10 @@ public:
           try {
             migrate(c, m, log, index.sql);
           } catch (const detail::postgres_constraint_failure& e) {
-            throw constraint_error("tether: cannot migrate " + table + ": " + std::string(index.table) +
-                                   " holds duplicates of a property a foreign key references (" + e.what() + ")");
+            detail::constraint_failure refused(detail::constraint_kind::duplicates_held, table);
+            refused.target_model = index.table;
+            refused.reason = e.what();
+            detail::throw_constraint_failure(refused);
           }
         }
         if (!detail::postgres_table_exists(c, table)) {
@@ -166,7 +168,7 @@ public:
           if (highest_given) move_sequence_past(c, m, log, sequence, *highest_given);
         });
       } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_write(c, m, culprit(m, rows, e), e, "create");
+        detail::explain_postgres_write(c, m, detail::postgres_culprit(c, m, rows, e), e, "create");
       }
     });
     // Only now that the whole insert is committed (or part of the caller's transaction) do the rows learn ids.
@@ -245,7 +247,7 @@ public:
       try {
         write(c, in_transaction, false, [&] { removed = run(c, m, sql, params, "delete").affected() > 0; });
       } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_removal(c, m, detail::describe(id), e);
+        detail::explain_postgres_removal(c, m, id, e);
       }
     });
     return removed;
@@ -641,28 +643,6 @@ private:
     std::lock_guard lock(state_->mutex);
     state_->sequences[table] = sequence;
     return sequence;
-  }
-
-  /// The row a refused bulk insert was refused for: the one holding the key the server's detail names.
-  static const void* culprit(const model_info& m, row_span rows, const detail::postgres_constraint_failure& e) {
-    const auto& detail_line = e.detail();
-    const auto open = detail_line.find("Key (");
-    const auto close = detail_line.find(")=(");
-    if (rows.size() > 1 && open != std::string::npos && close != std::string::npos) {
-      const std::string column = detail_line.substr(open + 5, close - open - 5);
-      const std::string key = detail::postgres_detail_key(detail_line);
-      for (std::size_t r = 0; r < rows.size(); ++r) {
-        bool hit = false;
-        for (std::size_t i = 0; i < m.properties().size(); ++i) {
-          if (m.property(i).name != column) continue;
-          const auto v = m.get(rows[r], i);
-          if (const auto* s = std::get_if<std::string>(&v)) hit = *s == key;
-          else hit = detail::describe(v) == key;
-        }
-        if (hit) return rows[r];
-      }
-    }
-    return rows[0];
   }
 
   /// `INSERT ... VALUES (...), ... RETURNING id` for `rows` rows; without the id column unless `id_column`. A

@@ -94,8 +94,10 @@ public:
         try {
           migrate(m, log, index.sql);
         } catch (const detail::sqlite_constraint_failure& e) {
-          throw constraint_error("tether: cannot migrate " + table + ": " + std::string(index.table) +
-                                 " holds duplicates of a property a foreign key references (" + e.what() + ")");
+          detail::constraint_failure refused(detail::constraint_kind::duplicates_held, table);
+          refused.target_model = index.table;
+          refused.reason = e.what();
+          detail::throw_constraint_failure(refused);
         }
       }
     });
@@ -132,7 +134,7 @@ public:
         try {
           run->step();
         } catch (const detail::sqlite_constraint_failure& e) {
-          explain_write(m, row, e, "create");
+          detail::explain_sqlite_write(state_->connection, m, row, e, "create");
         }
         if (generate) generated[r] = sqlite3_last_insert_rowid(state_->connection.handle());
       }
@@ -210,7 +212,7 @@ public:
       try {
         run->step();
       } catch (const detail::sqlite_constraint_failure& e) {
-        explain_write(m, row, e, "update");
+        detail::explain_sqlite_write(state_->connection, m, row, e, "update");
       }
       changed = sqlite3_changes64(state_->connection.handle()) > 0;
     });
@@ -229,14 +231,7 @@ public:
       try {
         run->step();
       } catch (const detail::sqlite_constraint_failure& e) {
-        const std::string id_column(m.id().name);
-        // RESTRICT reports itself as SQLITE_CONSTRAINT_TRIGGER, NO ACTION as SQLITE_CONSTRAINT_FOREIGNKEY.
-        if (e.code() == SQLITE_CONSTRAINT_FOREIGNKEY || e.code() == SQLITE_CONSTRAINT_TRIGGER) {
-          std::set<std::pair<std::string, std::string>> visited;
-          detail::explain_sqlite_removal(state_->connection, std::string(m.name()), id_column, id, visited);
-        }
-        throw constraint_error("tether: cannot remove " + std::string(m.name()) + " " + id_column + " " +
-                               detail::describe(id) + ": " + e.what());
+        detail::explain_sqlite_removal(state_->connection, m, id, e);
       }
       removed = sqlite3_changes64(state_->connection.handle()) > 0;
     });
@@ -401,41 +396,6 @@ private:
     const value given = id.ops->get(m.member(row, m.id_index()));
     const auto* number = std::get_if<std::int64_t>(&given);
     return number == nullptr || *number == 0;
-  }
-
-  /// Turns a constraint SQLite refused while writing `row` (a row of m) into the memory connector's message.
-  [[noreturn]] void explain_write(const model_info& m, const void* row, const detail::sqlite_constraint_failure& e,
-                                  const char* verb) {
-    const std::string model(m.name());
-    const int code = e.code();
-    if (code == SQLITE_CONSTRAINT_FOREIGNKEY || code == SQLITE_CONSTRAINT_TRIGGER) {
-      detail::check_sqlite_keys(state_->connection, m, row);
-      detail::explain_sqlite_change(state_->connection, m, row);
-    }
-    if (code == SQLITE_CONSTRAINT_PRIMARYKEY) {
-      throw constraint_error("tether: cannot " + std::string(verb) + " " + model + ": id " +
-                             detail::describe(m.get(row, m.id_index())) + " exists already");
-    }
-    if (code == SQLITE_CONSTRAINT_UNIQUE) {
-      // SQLite names the column: "UNIQUE constraint failed: Customer.email".
-      const std::string message = sqlite3_errmsg(state_->connection.handle());
-      std::string shown;
-      std::string property;
-      for (std::size_t i = 0; i < m.properties().size(); ++i) {
-        const std::string column = model + "." + std::string(m.property(i).name);
-        if (shown.empty() && message.ends_with(column)) {
-          property = m.property(i).name;
-          shown = detail::describe(m.get(row, i));
-        }
-      }
-      if (property == m.id().name)
-        throw constraint_error("tether: cannot " + std::string(verb) + " " + model + ": id " + shown +
-                               " exists already");
-      if (!property.empty())
-        throw constraint_error("tether: " + model + "." + property +
-                               " must be unique (a foreign key references it), and " + shown + " is taken");
-    }
-    throw constraint_error("tether: cannot " + std::string(verb) + " " + model + ": " + e.what());
   }
 
   std::unique_ptr<state> state_;

@@ -10,6 +10,10 @@
 #
 # Run as root, the cluster belongs to the unprivileged `postgres` user (PostgreSQL refuses to run as root);
 # run as anyone else, it belongs to them.
+#
+# The server speaks German (lc_messages=de_DE.UTF-8) when the machine has that locale and PostgreSQL's German
+# messages, so that the tests prove the connector never reads the server's words: only the error fields
+# (SQLSTATE, constraint name) and the catalog. TETHER_TEST_POSTGRES_LC_MESSAGES chooses another language.
 set -eu
 
 usage() {
@@ -29,9 +33,21 @@ as_owner() {
   fi
 }
 
+# The language of the server's messages: the one asked for, else German where the machine has it, else English.
+messages_locale() {
+  if [ -n "${TETHER_TEST_POSTGRES_LC_MESSAGES:-}" ]; then
+    echo "$TETHER_TEST_POSTGRES_LC_MESSAGES"
+  elif locale -a 2>/dev/null | grep -qix 'de_DE\.utf-\{0,1\}8' &&
+      ls /usr/share/locale/de/LC_MESSAGES/postgres-*.mo >/dev/null 2>&1; then
+    echo de_DE.UTF-8
+  else
+    echo C
+  fi
+}
+
 # The server's settings: TCP on 127.0.0.1 at port $1, its socket in directory $2; no fsync (thrown away anyway).
 server_options() {
-  echo "-c listen_addresses=127.0.0.1 -p $1 -k $2 -c fsync=off -c max_connections=200"
+  echo "-c listen_addresses=127.0.0.1 -p $1 -k $2 -c fsync=off -c max_connections=200 -c lc_messages=$(messages_locale)"
 }
 
 stop_cluster() {

@@ -402,6 +402,12 @@ TEST_CASE("a restrict anywhere below a cascade refuses the whole removal and rem
   const auto message = message_of<tether::constraint_error>([&] { accounts.remove_by_id(acme.id); });
 
   CHECK_THAT(message, Catch::Contains("Invoice") && Catch::Contains("project"));
+  // Every connector names the removal asked for, the row it cascaded to that cannot go, and who holds on to it.
+  CHECK_THAT(message, Catch::StartsWith("tether: cannot remove Account id " + std::to_string(acme.id) +
+                                        ": it cascades to Project, and cannot remove Project id " +
+                                        std::to_string(project_ids[1]) +
+                                        ": Invoice.projectId references it from 1 row (Invoice id " +
+                                        std::to_string(invoice.id) + ")"));
   CHECK(accounts.count() == 1u);
   CHECK(ids_of(projects.find()) == project_ids);
   CHECK(tasks.count() == 2u);

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/constraint_failure.hpp>
 #include <tether/detail/memory/evaluate.hpp>
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
@@ -33,9 +34,13 @@ struct memory_referrer {
   const model_info* model;
   std::size_t property;
 
-  /// "Order.customerId", for messages.
-  [[nodiscard]] std::string describe() const {
-    return std::string(model->name()) + "." + std::string(model->property(property).name);
+  /// The referencing model and key property, as a refusal names them.
+  [[nodiscard]] referring_rows referring() const {
+    referring_rows rows;
+    rows.model = model->name();
+    rows.property = model->property(property).name;
+    rows.id_property = model->id().name;
+    return rows;
   }
 };
 
@@ -151,9 +156,10 @@ public:
     for (const auto& [id, row] : table->rows) {
       for (const auto& referrer : referrers_of(m)) {
         if (references(referrer, m, row)) {
-          throw constraint_error("tether: cannot drop " + std::string(m.name()) + ": " + referrer.describe() +
-                                 " references its row " + describe_key(id) +
-                                 "; migrate the referencing model together with it");
+          constraint_failure refused(constraint_kind::drop_refused, m.name());
+          refused.key = key_value(*referenced_key(referrer, m, row));
+          refused.referring = referrer.referring();
+          throw_constraint_failure(refused);
         }
       }
     }
@@ -175,8 +181,10 @@ public:
       check_references(m, stored.row);
       const auto id = table.id_of(stored.row);
       if (table.rows.count(id)) {
-        throw constraint_error("tether: cannot create " + std::string(m.name()) + ": id " + describe_key(id) +
-                               " exists already");
+        constraint_failure refused(constraint_kind::duplicate_id, m.name());
+        refused.operation = "create";
+        refused.id = key_value(id);
+        throw_constraint_failure(refused);
       }
       check_unique(table, stored.row);
       ids.push_back(id);
@@ -224,16 +232,27 @@ public:
       const std::size_t p = referrer.model->property(referrer.property).relation->target_property;
       const bool changed = m.get(found->second, p) != m.get(stored.row, p);
       if (changed && references(referrer, m, found->second)) {
-        throw constraint_error("tether: cannot change " + std::string(m.name()) + "." +
-                               std::string(m.property(p).name) + " of id " + describe_key(table.id_of(row)) + ": " +
-                               referrer.describe() + " references it");
+        constraint_failure refused(constraint_kind::referenced_changed, m.name());
+        refused.property = m.property(p).name;
+        refused.id = key_value(table.id_of(row));
+        refused.referring = referrer.referring();
+        throw_constraint_failure(refused);
       }
     }
     replace_row(table, stored.release());
     return true;
   }
 
-  bool remove(const model_info& m, const memory_key& id) {
+  bool remove(const model_info& m, const memory_key& id) { return remove(m, id, removal_origin{m, id}); }
+
+  /// The row a removal was asked for: a refusal further down its cascade names it.
+  struct removal_origin {
+    const model_info& model;
+    const memory_key& id;
+  };
+
+  /// Removes m's row `id` as part of the removal `origin` asked for (this one, unless a cascade led here).
+  bool remove(const model_info& m, const memory_key& id, const removal_origin& origin) {
     auto* table = find_table(m);
     if (table == nullptr || table->removing.count(id)) return false;
     const auto found = table->rows.find(id);
@@ -245,7 +264,7 @@ public:
       ~unmark() { table->removing.erase(id); }
     } guard{table, id};
     const void* row = found->second;
-    for (const auto& referrer : referrers_of(m)) before_remove(referrer, m, row);
+    for (const auto& referrer : referrers_of(m)) before_remove(referrer, m, id, row, origin);
     erase_row(*table, id);
     return true;
   }
@@ -366,11 +385,13 @@ private:
       if (!key) continue;
       const model_info& target = p.relation->target();
       if (open_table(target).lookup(p.relation->target_property, *key).empty()) {
-        const std::string shown = describe_key(*key);
-        throw constraint_error("tether: " + std::string(m.name()) + "." + std::string(p.relation->name) + ": no " +
-                               std::string(target.name()) + " has " +
-                               std::string(target.property(p.relation->target_property).name) + " " + shown + " (" +
-                               std::string(p.name) + " " + shown + ")");
+        constraint_failure refused(constraint_kind::dangling_key, m.name());
+        refused.property = p.name;
+        refused.key = key_value(*key);
+        refused.relation = p.relation->name;
+        refused.target_model = target.name();
+        refused.target_property = target.property(p.relation->target_property).name;
+        throw_constraint_failure(refused);
       }
     }
   }
@@ -378,9 +399,10 @@ private:
   static void check_unique(const memory_table& table, const void* row) {
     if (const auto conflict = table.unique_conflict(row)) {
       const model_info& m = table.model();
-      throw constraint_error("tether: " + std::string(m.name()) + "." + std::string(m.property(*conflict).name) +
-                             " must be unique (a foreign key references it), and " +
-                             describe(m.get(row, *conflict)) + " is taken");
+      constraint_failure refused(constraint_kind::duplicate_unique, m.name());
+      refused.property = m.property(*conflict).name;
+      refused.key = m.get(row, *conflict);
+      throw_constraint_failure(refused);
     }
   }
 
@@ -398,7 +420,8 @@ private:
   }
 
   /// Refuses (restrict), removes the referencing rows (cascade) or clears their keys (set_null).
-  void before_remove(const memory_referrer& referrer, const model_info& target, const void* target_row) {
+  void before_remove(const memory_referrer& referrer, const model_info& target, const memory_key& target_id,
+                     const void* target_row, const removal_origin& origin) {
     const auto key = referenced_key(referrer, target, target_row);
     if (!key) return;
     auto* table = find_table(*referrer.model);
@@ -410,16 +433,21 @@ private:
     const model_info& m = *referrer.model;
     const relation_info& relation = *m.property(referrer.property).relation;
     switch (relation.on_delete) {
-      case delete_action::restrict:
-        throw constraint_error("tether: cannot remove " + std::string(target.name()) + " " +
-                               std::string(target.property(relation.target_property).name) + " " + describe_key(*key) +
-                               ": " + referrer.describe() + " references it from " + std::to_string(ids.size()) +
-                               (ids.size() == 1 ? " row" : " rows") + " (" + std::string(m.name()) + " " +
-                               std::string(m.id().name) + " " + describe_key(ids.front()) +
-                               (ids.size() > 1 ? ", ..." : "") +
-                               "); remove or relink them first, or declare on_delete<cascade> or on_delete<set_null>");
+      case delete_action::restrict: {
+        constraint_failure refused(constraint_kind::still_referenced, target.name());
+        refused.property = target.property(relation.target_property).name;
+        refused.key = key_value(*key);
+        refused.referring = referrer.referring();
+        refused.referring.first_id = key_value(*std::min_element(ids.begin(), ids.end()));
+        refused.referring.count = ids.size();
+        if (&origin.model != &target || origin.id != target_id) {
+          refused.cascaded_from = cascade_origin{std::string(origin.model.name()),
+                                                 std::string(origin.model.id().name), key_value(origin.id)};
+        }
+        throw_constraint_failure(refused);
+      }
       case delete_action::cascade:
-        for (const auto& id : ids) remove(m, id);
+        for (const auto& id : ids) remove(m, id, origin);
         return;
       case delete_action::set_null:
         for (const auto& id : ids) clear_key_of(*table, id, referrer.property);

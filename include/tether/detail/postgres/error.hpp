@@ -3,12 +3,13 @@
 
 /// @file
 /// From a failed libpq call to the tether exception a caller can act on: the server unreachable, gone or not
-/// answering in time is a connection_error; a refused write a constraint_error, carrying the server's
-/// constraint name and detail so the connector can explain it in the model's terms; anything else a
-/// tether::error.
+/// answering in time is a connection_error; a refused write a constraint_error, carrying the error fields
+/// that name the constraint (never its message, which is in the server's language), so the connector can
+/// explain it in the model's terms; anything else a tether::error.
 
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <libpq-fe.h>
 
@@ -16,26 +17,27 @@
 
 namespace tether::detail {
 
-/// A constraint the server refused (SQLSTATE class 23), with the fields the server reported.
+/// A constraint the server refused (SQLSTATE class 23), with the error fields that say which.
 class postgres_constraint_failure : public constraint_error {
 public:
   postgres_constraint_failure(const std::string& message, std::string sqlstate, std::string constraint,
-                              std::string detail)
+                              std::string table)
       : constraint_error(message),
         sqlstate_(std::move(sqlstate)),
         constraint_(std::move(constraint)),
-        detail_(std::move(detail)) {}
+        table_(std::move(table)) {}
 
-  /// "23503" foreign key, "23505" unique, "23502" not null, ...
+  /// PG_DIAG_SQLSTATE: "23503" foreign key, "23505" unique, "23502" not null, ...
   [[nodiscard]] const std::string& sqlstate() const noexcept { return sqlstate_; }
+  /// PG_DIAG_CONSTRAINT_NAME.
   [[nodiscard]] const std::string& constraint() const noexcept { return constraint_; }
-  /// The server's detail line, e.g. `Key (id)=(1) is still referenced from table "Order".`
-  [[nodiscard]] const std::string& detail() const noexcept { return detail_; }
+  /// PG_DIAG_TABLE_NAME: the table the constraint belongs to (for a foreign key, the referencing one).
+  [[nodiscard]] const std::string& table() const noexcept { return table_; }
 
 private:
   std::string sqlstate_;
   std::string constraint_;
-  std::string detail_;
+  std::string table_;
 };
 
 /// The server's message without libpq's trailing newline.
@@ -71,7 +73,7 @@ inline bool postgres_connection_state(std::string_view sqlstate) noexcept {
     throw connection_error(text);
   }
   if (sqlstate.starts_with("23"))
-    throw postgres_constraint_failure(text, sqlstate, field(PG_DIAG_CONSTRAINT_NAME), field(PG_DIAG_MESSAGE_DETAIL));
+    throw postgres_constraint_failure(text, sqlstate, field(PG_DIAG_CONSTRAINT_NAME), field(PG_DIAG_TABLE_NAME));
   throw error(text);
 }
 

@@ -4,16 +4,20 @@
 /// @file
 /// SQLite enforces the foreign keys (REFERENCES ... ON DELETE ...); it says only "FOREIGN KEY constraint
 /// failed". When it does, these functions find out, inside the same transaction, which relation and key were
-/// to blame, and throw the memory connector's message for it. The referencing tables are read from the schema
-/// (pragma_foreign_key_list), so a table created by an earlier run counts too.
+/// to blame, and report them as a constraint_failure (worded where every connector's are). The referencing tables
+/// are read from the schema (pragma_foreign_key_list), so a table created by an earlier run counts too.
 
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include <tether/detail/constraint_failure.hpp>
 #include <tether/detail/sql/identifier.hpp>
+#include <tether/detail/sqlite/error.hpp>
 #include <tether/detail/sqlite/statement.hpp>
 #include <tether/detail/sqlite/values.hpp>
 #include <tether/error.hpp>
@@ -53,8 +57,7 @@ inline bool sqlite_table_exists(sqlite_connection& c, std::string_view table) {
   return s.step();
 }
 
-/// Throws the memory connector's message for the first enforced key of `row` (a row of m) that matches no
-/// target.
+/// Reports the first enforced key of `row` (a row of m) that matches no target.
 inline void check_sqlite_keys(sqlite_connection& c, const model_info& m, const void* row) {
   for (std::size_t i = 0; i < m.properties().size(); ++i) {
     const stored_property& p = m.property(i);
@@ -73,10 +76,13 @@ inline void check_sqlite_keys(sqlite_connection& c, const model_info& m, const v
       found = s.step();
     }
     if (!found) {
-      const std::string shown = describe(p.ops->get(key));
-      throw constraint_error("tether: " + std::string(m.name()) + "." + std::string(relation->name) + ": no " +
-                             std::string(target.name()) + " has " + target_column + " " + shown + " (" +
-                             std::string(p.name) + " " + shown + ")");
+      constraint_failure refused(constraint_kind::dangling_key, m.name());
+      refused.property = p.name;
+      refused.key = p.ops->get(key);
+      refused.relation = relation->name;
+      refused.target_model = target.name();
+      refused.target_property = target_column;
+      throw_constraint_failure(refused);
     }
   }
 }
@@ -104,10 +110,11 @@ inline value sqlite_column_of(sqlite_connection& c, const std::string& table, co
   return s.step() ? read_any(s, 0) : value{nullptr};
 }
 
-/// Walks what removing row `id` of `table` would do, as SQLite's ON DELETE actions would, and throws the
-/// memory connector's message for the first restrict that refuses it.
-inline void explain_sqlite_removal(sqlite_connection& c, const std::string& table, const std::string& id_column,
-                                   const value& id, std::set<std::pair<std::string, std::string>>& visited) {
+/// Walks what removing row `id` of `table` would do, as SQLite's ON DELETE actions would, and reports the first
+/// restrict that refuses it. `origin` is the removal asked for, which cascaded to this one unless it is this one.
+inline void find_sqlite_restrict(sqlite_connection& c, const std::string& table, const std::string& id_column,
+                                 const value& id, const cascade_origin& origin,
+                                 std::set<std::pair<std::string, std::string>>& visited) {
   if (!visited.emplace(table, describe(id)).second) return;
   for (const auto& r : sqlite_referrers_of(c, table)) {
     const value key = sqlite_column_of(c, table, id_column, r.target_column, id);
@@ -116,19 +123,32 @@ inline void explain_sqlite_removal(sqlite_connection& c, const std::string& tabl
     std::erase_if(ids, [&](const value& v) { return r.table == table && describe(v) == describe(id); });
     if (ids.empty()) continue;
     if (r.on_delete == "CASCADE") {
-      for (const auto& referencing : ids) explain_sqlite_removal(c, r.table, r.id_column, referencing, visited);
+      for (const auto& referencing : ids)
+        find_sqlite_restrict(c, r.table, r.id_column, referencing, origin, visited);
     } else if (r.on_delete != "SET NULL" && r.on_delete != "SET DEFAULT") {
-      throw constraint_error("tether: cannot remove " + table + " " + r.target_column + " " + describe(key) + ": " +
-                             r.table + "." + r.column + " references it from " + std::to_string(ids.size()) +
-                             (ids.size() == 1 ? " row" : " rows") + " (" + r.table + " " + r.id_column + " " +
-                             describe(ids.front()) + (ids.size() > 1 ? ", ..." : "") +
-                             "); remove or relink them first, or declare on_delete<cascade> or on_delete<set_null>");
+      constraint_failure refused(constraint_kind::still_referenced, table);
+      refused.property = r.target_column;
+      refused.key = key;
+      refused.referring = referring_rows{r.table, r.column, r.id_column, ids.front(), ids.size()};
+      if (table != origin.model || describe(id) != describe(origin.id)) refused.cascaded_from = origin;
+      throw_constraint_failure(refused);
     }
   }
 }
 
-/// Throws the memory connector's message when `row` (a row of m) changes a property that rows of another
-/// table reference.
+/// Reports a constraint SQLite refused while removing m's row `id`.
+[[noreturn]] inline void explain_sqlite_removal(sqlite_connection& c, const model_info& m, const value& id,
+                                                const sqlite_constraint_failure& e) {
+  const cascade_origin origin{std::string(m.name()), std::string(m.id().name), id};
+  // RESTRICT reports itself as SQLITE_CONSTRAINT_TRIGGER, NO ACTION as SQLITE_CONSTRAINT_FOREIGNKEY.
+  if (e.code() == SQLITE_CONSTRAINT_FOREIGNKEY || e.code() == SQLITE_CONSTRAINT_TRIGGER) {
+    std::set<std::pair<std::string, std::string>> visited;
+    find_sqlite_restrict(c, origin.model, origin.id_property, id, origin, visited);
+  }
+  throw_constraint_failure(unexplained_failure("remove", origin.model, origin.id_property, id, e.what()));
+}
+
+/// Reports it when `row` (a row of m) changes a property that rows of another table reference.
 inline void explain_sqlite_change(sqlite_connection& c, const model_info& m, const void* row) {
   const std::string table(m.name());
   const std::string id_column(m.id().name);
@@ -140,8 +160,11 @@ inline void explain_sqlite_change(sqlite_connection& c, const model_info& m, con
     for (std::size_t i = 0; i < m.properties().size(); ++i)
       if (m.property(i).name == r.target_column) changed = describe(m.get(row, i)) != describe(old_key);
     if (changed) {
-      throw constraint_error("tether: cannot change " + table + "." + r.target_column + " of id " + describe(id) +
-                             ": " + r.table + "." + r.column + " references it");
+      constraint_failure refused(constraint_kind::referenced_changed, table);
+      refused.property = r.target_column;
+      refused.id = id;
+      refused.referring = referring_rows{r.table, r.column, r.id_column, std::nullopt, 0};
+      throw_constraint_failure(refused);
     }
   }
 }
@@ -158,11 +181,44 @@ inline void check_sqlite_drop(sqlite_connection& c, const std::string& table) {
                            " FROM " + quote_identifier(table) + ") LIMIT 1",
                        false);
     if (s.step()) {
-      throw constraint_error("tether: cannot drop " + table + ": " + r.table + "." + r.column +
-                             " references its row " + describe(read_any(s, 0)) +
-                             "; migrate the referencing model together with it");
+      constraint_failure refused(constraint_kind::drop_refused, table);
+      refused.key = read_any(s, 0);
+      refused.referring = referring_rows{r.table, r.column, r.id_column, std::nullopt, 0};
+      throw_constraint_failure(refused);
     }
   }
+}
+
+/// Reports a constraint SQLite refused while writing `row` (a row of m; `verb` is "create" or "update").
+[[noreturn]] inline void explain_sqlite_write(sqlite_connection& c, const model_info& m, const void* row,
+                                              const sqlite_constraint_failure& e, std::string_view verb) {
+  const int code = e.code();
+  if (code == SQLITE_CONSTRAINT_FOREIGNKEY || code == SQLITE_CONSTRAINT_TRIGGER) {
+    check_sqlite_keys(c, m, row);
+    explain_sqlite_change(c, m, row);
+  }
+  // The property whose value another row has: SQLite names a unique one, in English whatever the locale:
+  // "UNIQUE constraint failed: Customer.email".
+  std::optional<std::size_t> repeated;
+  if (code == SQLITE_CONSTRAINT_PRIMARYKEY) repeated = m.id_index();
+  if (code == SQLITE_CONSTRAINT_UNIQUE) {
+    const std::string_view message = sqlite3_errmsg(c.handle());
+    for (std::size_t i = 0; i < m.properties().size() && !repeated; ++i)
+      if (message.ends_with(std::string(m.name()) + "." + std::string(m.property(i).name))) repeated = i;
+  }
+  if (repeated == m.id_index()) {
+    constraint_failure refused(constraint_kind::duplicate_id, m.name());
+    refused.operation = verb;
+    refused.id = m.get(row, m.id_index());
+    throw_constraint_failure(refused);
+  }
+  if (repeated) {
+    constraint_failure refused(constraint_kind::duplicate_unique, m.name());
+    refused.property = m.property(*repeated).name;
+    refused.key = m.get(row, *repeated);
+    throw_constraint_failure(refused);
+  }
+  throw_constraint_failure(unexplained_failure(verb, m.name(), m.id().name, std::nullopt, e.what()));
 }
 
 }  // namespace tether::detail

@@ -1,0 +1,148 @@
+#ifndef TETHER_DETAIL_CONSTRAINT_FAILURE_HPP
+#define TETHER_DETAIL_CONSTRAINT_FAILURE_HPP
+
+/// @file
+/// A write the store refused for referential integrity, as data: what kind of refusal, which model, property and
+/// key, which rows of which model stood in the way. Every connector finds these facts its own way (the memory
+/// connector from its indexes, SQLite by asking again, PostgreSQL from the error fields and the catalog) and
+/// reports them here, and this file alone words the message, so the three say the same thing in the same words.
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include <tether/error.hpp>
+#include <tether/value.hpp>
+
+namespace tether::detail {
+
+/// What a refused write ran into.
+enum class constraint_kind : std::uint8_t {
+  dangling_key,        ///< a row's foreign key matches no row of the relation's target
+  still_referenced,    ///< a removal, or one it cascades to, meets rows whose on_delete is restrict
+  referenced_changed,  ///< an update changes a property that rows of another model reference
+  duplicate_id,        ///< a write gives an id that another row has
+  duplicate_unique,    ///< a write repeats the value of a property that a foreign key references
+  drop_refused,        ///< a model's table is dropped while rows of another model reference its rows
+  duplicates_held,     ///< a migration cannot make a referenced property unique: rows hold duplicates of it
+  unexplained          ///< the store refused for a reason the connector cannot name in the model's terms
+};
+
+/// The rows of a model that reference a key: `Order.customerId`, from `count` rows, the first by id `first_id`.
+struct referring_rows {
+  std::string model;
+  std::string property;           ///< the foreign key property
+  std::string id_property;        ///< the referring model's id property ("" when unknown)
+  std::optional<value> first_id;  ///< the lowest id among them, when known
+  std::size_t count = 0;          ///< how many; 0 when not counted
+};
+
+/// The row whose removal cascaded down to the row that could not be removed.
+struct cascade_origin {
+  std::string model;
+  std::string id_property;
+  value id;
+};
+
+/// One refused write. Which fields a kind fills:
+///   dangling_key        model, property (the key), key, relation, target_model, target_property
+///   still_referenced    model, property, key (the row that cannot go), referring, cascaded_from (when below)
+///   referenced_changed  model, property (the changed one), id, referring (model and property)
+///   duplicate_id        operation, model, id
+///   duplicate_unique    model, property, key
+///   drop_refused        model, key (a referenced value), referring (model and property)
+///   duplicates_held     model (the one migrated), target_model (the table holding them), reason
+///   unexplained         operation, model, property and id (the id property and the row's id, when known), reason
+/// `constraint`, when the store names its constraints, is that name, for every kind.
+struct constraint_failure {
+  constraint_failure(constraint_kind k, std::string_view refused_model) : kind(k), model(refused_model) {}
+
+  constraint_kind kind;
+  std::string model;
+  std::string operation;  ///< "create", "update", "remove"
+  std::string property;
+  value key;
+  std::optional<value> id;
+  std::string relation;
+  std::string target_model;
+  std::string target_property;
+  referring_rows referring;
+  std::optional<cascade_origin> cascaded_from;
+  std::string constraint;
+  std::string reason;  ///< the store's own words, for the kinds it explains no better
+};
+
+/// The message for `f`: facts first, then the constraint's name, then what to do about it.
+inline std::string constraint_message(const constraint_failure& f) {
+  const std::string constraint = f.constraint.empty() ? "" : " (constraint \"" + f.constraint + "\")";
+  const auto id_part = [&] { return f.id ? describe(*f.id) : std::string("?"); };
+  switch (f.kind) {
+    case constraint_kind::dangling_key: {
+      const std::string shown = describe(f.key);
+      return "tether: " + f.model + "." + f.relation + ": no " + f.target_model + " has " + f.target_property + " " +
+             shown + " (" + f.property + " " + shown + ")" + constraint;
+    }
+    case constraint_kind::still_referenced: {
+      std::string message = "tether: cannot remove ";
+      if (f.cascaded_from) {
+        message += f.cascaded_from->model + " " + f.cascaded_from->id_property + " " +
+                   describe(f.cascaded_from->id) + ": it cascades to " + f.model + ", and cannot remove ";
+      }
+      message += f.model + " " + f.property + " " + describe(f.key) + ": " + f.referring.model + "." +
+                 f.referring.property + " references it";
+      const std::size_t count = f.referring.count;
+      if (count > 0) {
+        message += " from " + std::to_string(count) + (count == 1 ? " row" : " rows");
+        if (f.referring.first_id) {
+          message += " (" + f.referring.model + " " + f.referring.id_property + " " + describe(*f.referring.first_id) +
+                     (count > 1 ? ", ...)" : ")");
+        }
+      }
+      return message + constraint +
+             "; remove or relink them first, or declare on_delete<cascade> or on_delete<set_null>";
+    }
+    case constraint_kind::referenced_changed:
+      return "tether: cannot change " + f.model + "." + f.property + " of id " + id_part() + ": " + f.referring.model +
+             "." + f.referring.property + " references it" + constraint;
+    case constraint_kind::duplicate_id:
+      return "tether: cannot " + f.operation + " " + f.model + ": id " + id_part() + " exists already" + constraint;
+    case constraint_kind::duplicate_unique:
+      return "tether: " + f.model + "." + f.property + " must be unique (a foreign key references it), and " +
+             describe(f.key) + " is taken" + constraint;
+    case constraint_kind::drop_refused:
+      return "tether: cannot drop " + f.model + ": " + f.referring.model + "." + f.referring.property +
+             " references its row " + describe(f.key) + constraint +
+             "; migrate the referencing model together with it";
+    case constraint_kind::duplicates_held:
+      return "tether: cannot migrate " + f.model + ": " + f.target_model +
+             " holds duplicates of a property a foreign key references (" + f.reason + ")" + constraint;
+    case constraint_kind::unexplained:
+      break;
+  }
+  return "tether: cannot " + f.operation + " " + f.model + (f.id ? " " + f.property + " " + describe(*f.id) : "") +
+         ": " + f.reason;
+}
+
+/// A refusal the connector cannot name in the model's terms: the store's own words, and the row when known.
+inline constraint_failure unexplained_failure(std::string_view operation, std::string_view model,
+                                              std::string_view id_property, std::optional<value> id,
+                                              std::string_view reason) {
+  constraint_failure f(constraint_kind::unexplained, model);
+  f.operation = operation;
+  f.property = id_property;
+  f.id = std::move(id);
+  f.reason = reason;
+  return f;
+}
+
+/// Throws the constraint_error that words `f`.
+[[noreturn]] inline void throw_constraint_failure(const constraint_failure& f) {
+  throw constraint_error(constraint_message(f));
+}
+
+}  // namespace tether::detail
+
+#endif
