@@ -473,17 +473,20 @@ private:
     return std::get<std::int64_t>(m.id().ops->get(m.member(row, m.id_index())));
   }
 
-  /// One INSERT of `rows`. One row whose id is generated takes it from the id's identity default and reads it
-  /// back (RETURNING of one row). Otherwise the ids to generate are reserved from the sequence first and sent as
-  /// the rows' ids, so each row's id is known without relying on the order in which a server returns the rows
-  /// of a multi-row INSERT (which is not documented).
+  /// One INSERT of `rows`, one round trip. One row whose id is generated takes it from the identity default and
+  /// reads it back (RETURNING of one row). Several rows of which some generate their ids go through
+  /// `numbered_insert_sql`, which answers each row's id by the row's number: a multi-row INSERT's RETURNING gives
+  /// no documented order. Rows that all give their ids are a plain INSERT.
   void insert_chunk(detail::postgres_connection& c, const model_info& m, const query_observer& log,
                     const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated,
                     std::optional<std::int64_t>& highest_given) {
     const std::size_t columns = m.properties().size();
     const std::size_t id_index = m.id_index();
+    const bool integer_id = m.id().generated;
     const model_statements& statements = statements_of(m);
-    if (rows.size() == 1 && !statements.insert_generated.empty() && detail::sql::id_is_generated(m, rows[0])) {
+    std::size_t generating = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) generating += detail::sql::id_is_generated(m, rows[r]) ? 1 : 0;
+    if (rows.size() == 1 && generating == 1 && !statements.insert_generated.empty()) {
       detail::postgres_params params;
       for (std::size_t i = 0; i < columns; ++i)
         if (i != id_index) detail::add_member(params, m.property(i), m.member(rows[0], i));
@@ -492,22 +495,75 @@ private:
       generated[0] = detail::read_postgres_int8(r, 0, 0);
       return;
     }
-    reserve_ids(c, m, log, sequence, rows, generated);
+    const bool numbered = generating > 0;
+    const bool id_parameter = !numbered || generating < rows.size();  // all generated: no id is sent
     std::string built;
     const std::string& sql =
-        rows.size() == 1 ? statements.insert_one : (built = detail::sql::insert(dialect, m, rows.size(), true));
+        !numbered && rows.size() == 1
+            ? statements.insert_one
+            : (built = numbered ? numbered_insert_sql(m, rows.size(), sequence, id_parameter)
+                                : detail::sql::insert(dialect, m, rows.size(), true));
     detail::postgres_params params;
     params.reserve(rows.size() * columns, rows.size() * columns * 16);
     for (std::size_t r = 0; r < rows.size(); ++r) {
+      const void* row = rows[r];
       for (std::size_t i = 0; i < columns; ++i) {
-        if (i == id_index && m.id().generated)
-          detail::add_int8(params, row_id(m, rows[r], generated[r], highest_given));
-        else
-          detail::add_member(params, m.property(i), m.member(rows[r], i));
+        if (i != id_index || !integer_id) {
+          detail::add_member(params, m.property(i), m.member(row, i));
+        } else if (!id_parameter) {
+          continue;
+        } else if (detail::sql::id_is_generated(m, row)) {
+          params.add_null(detail::postgres_oid::int8);
+        } else {
+          const std::int64_t id = given_id(m, row);
+          highest_given = std::max(highest_given.value_or(id), id);
+          detail::add_int8(params, id);
+        }
       }
     }
     log(m.name(), "create", [&] { return sql; });
-    run(c, m, sql, params, "create");
+    const auto r = run(c, m, sql, params, "create");
+    if (!numbered) return;
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      if (detail::sql::id_is_generated(m, rows[k]))
+        generated[k] = detail::read_postgres_int8(r, static_cast<int>(k), 0);
+  }
+
+  /// An INSERT of `rows` rows (of a model with an integer id) that answers every row's id in row order: the rows
+  /// are numbered in the text, given their ids (the one sent, else the sequence's next) once, in a materialized
+  /// CTE that both the INSERT and the answer read. Each row sends its properties in declaration order, the id
+  /// too unless every id is generated. The helper names hold a space, which no property name does.
+  static std::string numbered_insert_sql(const model_info& m, std::size_t rows, const std::string& sequence,
+                                         bool id_parameter) {
+    const std::size_t id_index = m.id_index();
+    const std::string id = detail::quote_identifier(m.id().name);
+    std::string sent;    // the VALUES columns after the row number
+    std::string stored;  // the INSERT's columns
+    std::string others;  // the columns but the id, as the CTE selects them
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      const std::string column = detail::quote_identifier(m.property(i).name);
+      stored += (stored.empty() ? "" : ", ") + column;
+      if (i != id_index || id_parameter) sent += ", " + column;
+      if (i != id_index) others += ", " + column;
+    }
+    std::string sql = R"(WITH "tether rows" AS MATERIALIZED (SELECT "tether row", )";
+    sql += id_parameter ? "COALESCE(" + id + ", nextval(" + sequence + "))" : "nextval(" + sequence + ")";
+    sql += " AS " + id + others + " FROM (VALUES ";
+    std::size_t n = 0;
+    const std::size_t per_row = m.properties().size() - (id_parameter ? 0 : 1);
+    for (std::size_t r = 0; r < rows; ++r) {
+      sql += r == 0 ? "(" : ", (";
+      sql += std::to_string(r + 1);
+      for (std::size_t k = 0; k < per_row; ++k) {
+        sql += ", ";
+        detail::sql::statement_text::append_placeholder(dialect, sql, ++n);
+      }
+      sql += ')';
+    }
+    sql += R"() AS "tether values" ("tether row")" + sent + R"()), "tether inserted" AS (INSERT INTO )" +
+           detail::quote_identifier(m.name()) + " (" + stored + ") SELECT " + stored +
+           R"( FROM "tether rows") SELECT )" + id + R"( FROM "tether rows" ORDER BY "tether row")";
+    return sql;
   }
 
   /// The integer id row `row` is written with: the one reserved for it, or the one it gives (which the sequence
