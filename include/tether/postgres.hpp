@@ -17,9 +17,9 @@
 /// compiled once; the texts that depend only on the model (update, delete, a relation's load, COPY, a one-row
 /// INSERT) are built once per model; statements are prepared once per connection and shape; a bulk create is one
 /// multi-row INSERT, or a binary COPY when one INSERT cannot hold it (several INSERTs into a table whose column
-/// types COPY cannot fill), with the ids it generates reserved from the sequence first; every write is atomic
-/// (one statement, a transaction around several, a savepoint inside the caller's); foreign keys are the
-/// server's own, their refusals explained in the model's terms.
+/// types COPY cannot fill), each generated id known by its row, never by the order the server answers in;
+/// every write is atomic (one statement, a transaction around several, a savepoint inside the caller's);
+/// foreign keys are the server's own, their refusals explained in the model's terms.
 
 #include <algorithm>
 #include <chrono>
