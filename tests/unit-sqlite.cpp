@@ -341,7 +341,7 @@ TEST_CASE("sqlite: automigrate writes quoted DDL with types, NOT NULL, REFERENCE
   for (const auto& t : log.take()) ddl += t + "\n";
   CHECK_THAT(ddl, Catch::Contains(R"(CREATE TABLE IF NOT EXISTS "Order" ("id" INTEGER PRIMARY KEY AUTOINCREMENT, )"
                                   R"("description" TEXT NOT NULL, "amount" REAL NOT NULL, "customerId" INTEGER )"
-                                  R"(REFERENCES "Customer"("id") ON DELETE RESTRICT))"));
+                                  R"(REFERENCES "Customer" ("id") ON DELETE RESTRICT))"));
   CHECK_THAT(ddl, Catch::Contains(R"("email" TEXT,)") || Catch::Contains(R"("email" TEXT))"));
   CHECK_THAT(ddl, Catch::Contains(R"(CREATE INDEX IF NOT EXISTS "Order_customerId_index" ON "Order" ("customerId"))"));
   CHECK_THAT(ddl, Catch::Contains(R"(CREATE UNIQUE INDEX IF NOT EXISTS "Customer_email_unique" ON "Customer" ("email"))"));
@@ -444,7 +444,7 @@ TEST_CASE("sqlite: every value is a parameter and the SQL text holds none") {
 
 // --- statements ------------------------------------------------------------------------------------------------
 
-TEST_CASE("sqlite: the statements a model keeps are prepared again after a migration or a full statement cache") {
+TEST_CASE("sqlite: the statements a model keeps are prepared again after a migration, and work on past a full statement cache") {
   tether::datasource db{tether::sqlite{":memory:"}};
   seed(db);
   auto orders = db.repository<Order>();
@@ -469,7 +469,7 @@ TEST_CASE("sqlite: the statements a model keeps are prepared again after a migra
   customers.update(carol);
   CHECK(customers.find_by_id(carol.id)->name == "Caroline");
 
-  // More shapes than the statement cache holds empty it as well.
+  // More shapes than the statement cache holds empty it of those shapes.
   for (std::size_t n = 1; n <= tether::detail::sqlite_statement_cache::capacity + 8; ++n)
     (void)orders.count(tether::where("id", tether::inq(std::vector<std::int64_t>(n, 1))));
   auto third = *orders.find_by_id(5);
@@ -478,6 +478,50 @@ TEST_CASE("sqlite: the statements a model keeps are prepared again after a migra
   customers.create(dave);
   CHECK(dave.id == carol.id + 1);
   CHECK(customers.remove_by_id(dave.id));
+}
+
+TEST_CASE("sqlite: includes of any length keep a model's lookup statements prepared") {
+  // The connector's statement cache, fed a relation load's lookup and then the selects of includes of 1 to 600
+  // keys: the lookup is prepared once and stays prepared (the one statement of its text counts both runs).
+  namespace detail = tether::detail;
+  const tether::model_info& customer = tether::model_info_of<Customer>();
+  detail::sqlite_connection connection(":memory:", std::chrono::milliseconds(0));
+  const auto dialect = detail::sqlite::dialect(
+      static_cast<std::size_t>(sqlite3_limit(connection.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1)));
+  connection.exec(detail::sql::create_table(dialect, customer), "cannot create Customer");
+  detail::sqlite_statement_cache cache(connection);
+  const detail::sqlite::model_sql fixed(dialect, customer);
+  const auto lookup = fixed.lookup(customer.id_index(), true);
+  detail::sqlite_statement_slot slot;
+  const auto run_lookup = [&] {
+    detail::sqlite_run run(cache.get(lookup.text, slot));
+    run->bind_int(1, 1);
+    (void)run->step();
+  };
+  const auto lookup_runs = [&] {
+    int runs = 0;
+    for (sqlite3_stmt* s = sqlite3_next_stmt(connection.handle(), nullptr); s != nullptr;
+         s = sqlite3_next_stmt(connection.handle(), s))
+      if (lookup.text == sqlite3_sql(s)) runs += sqlite3_stmt_status(s, SQLITE_STMTSTATUS_RUN, 0);
+    return runs;
+  };
+  run_lookup();
+  REQUIRE(lookup_runs() == 1);
+
+  std::vector<std::int64_t> keys;
+  for (std::int64_t n = 1; n <= 600; ++n) {
+    keys.push_back(n);
+    tether::query include;
+    include.where = tether::predicate{customer.id_index(), tether::operator_kind::inq, {keys.begin(), keys.end()}, {}};
+    const auto sql = detail::sql::select(dialect, customer, include, detail::selected_properties(customer, include));
+    detail::sqlite_run run(cache.get(sql.text));
+    int index = 1;
+    for (const auto& key : sql.operands) detail::bind_operand(*run, index++, *key.single);
+    while (run->step()) {
+    }
+  }
+  run_lookup();
+  CHECK(lookup_runs() == 2);
 }
 
 // --- threads ---------------------------------------------------------------------------------------------------

@@ -17,17 +17,15 @@
 /// compiled once; the texts that depend only on the model (update, delete, a relation's load, COPY, a one-row
 /// INSERT) are built once per model; statements are prepared once per connection and shape; a bulk create is one
 /// multi-row INSERT, or a binary COPY when one INSERT cannot hold it (several INSERTs into a table whose column
-/// types COPY cannot fill); every write is atomic
-/// (one statement, a transaction around several, a savepoint inside the caller's); foreign keys are the
-/// server's own, their refusals explained in the model's terms.
+/// types COPY cannot fill), each generated id known by its row, never by the order the server answers in;
+/// every write is atomic (one statement, a transaction around several, a savepoint inside the caller's);
+/// foreign keys are the server's own, their refusals explained in the model's terms.
 
 #include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <iterator>
-#include <limits>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -42,13 +40,17 @@
 
 #include <tether/connector.hpp>
 #include <tether/detail/postgres/connection.hpp>
+#include <tether/detail/postgres/dialect.hpp>
 #include <tether/detail/postgres/integrity.hpp>
 #include <tether/detail/postgres/pool.hpp>
-#include <tether/detail/postgres/query_sql.hpp>
 #include <tether/detail/postgres/schema.hpp>
 #include <tether/detail/postgres/values.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/sql/columns.hpp>
+#include <tether/detail/sql/schema.hpp>
+#include <tether/detail/sql/select.hpp>
+#include <tether/detail/sql/statement_text.hpp>
+#include <tether/detail/sql/write.hpp>
 #include <tether/model.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
@@ -89,7 +91,7 @@ public:
     const std::string table(m.name());
     with_connection([&](detail::postgres_connection& c, bool in_transaction) {
       write(c, in_transaction, true, [&] {
-        for (const auto& index : detail::postgres_target_indexes(m)) {
+        for (const auto& index : detail::sql::target_indexes(dialect, m)) {
           if (index.table != table && !detail::postgres_table_exists(c, std::string(index.table))) continue;
           try {
             migrate(c, m, log, index.sql);
@@ -101,16 +103,13 @@ public:
           }
         }
         if (!detail::postgres_table_exists(c, table)) {
-          migrate(c, m, log, detail::postgres_create_table(m));
+          migrate(c, m, log, detail::sql::create_table(dialect, m));
         } else {
           const auto existing = column_types(c, table);
-          for (std::size_t i = 0; i < m.properties().size(); ++i) {
-            if (existing.contains(m.property(i).name)) continue;
-            migrate(c, m, log, "ALTER TABLE " + detail::quote_identifier(table) + " ADD COLUMN " +
-                                   detail::postgres_column_definition(m, i, true));
-          }
+          for (std::size_t i = 0; i < m.properties().size(); ++i)
+            if (!existing.contains(m.property(i).name)) migrate(c, m, log, detail::sql::add_column(dialect, m, i));
         }
-        for (const auto& sql : detail::postgres_key_indexes(m)) migrate(c, m, log, sql);
+        for (const auto& sql : detail::sql::key_indexes(dialect, m)) migrate(c, m, log, sql);
         // Foreign keys of other tables that dropping this one removed.
         std::lock_guard lock(state_->mutex);
         state_->sequences.erase(table);
@@ -178,10 +177,10 @@ public:
 
   void select(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
     const auto columns = detail::selected_properties(m, q);
-    const auto sql = detail::postgres_select_sql(m, q, columns);
+    const auto sql = detail::sql::select(dialect, m, q, columns);
     detail::postgres_params params;
     bind_operands(params, sql);
-    if (q.skip > 0) detail::add_int8(params, count_parameter(q.skip));
+    if (q.skip > 0) detail::add_int8(params, detail::sql::bound_count(q.skip));
     log(m.name(), "find", [&] { return sql.text; });
     with_connection([&](detail::postgres_connection& c, bool) {
       const auto r = run(c, m, sql.text, params, "find");
@@ -254,7 +253,7 @@ public:
   }
 
   std::size_t count(const model_info& m, const query& q, const query_observer& log) {
-    const auto sql = detail::postgres_count_sql(m, q);
+    const auto sql = detail::sql::count(dialect, m, q);
     detail::postgres_params params;
     bind_operands(params, sql);
     log(m.name(), "count", [&] { return sql.text; });
@@ -314,19 +313,20 @@ private:
   /// The protocol's limit on one statement's parameters.
   static constexpr std::size_t max_parameters = 65535;
 
+  static constexpr const detail::sql::dialect& dialect = detail::postgres::dialect;
+
   /// The SQL texts of one model that depend on nothing but the model, and the columns of a full row.
   struct model_statements {
     explicit model_statements(const model_info& m)
-        : update(update_sql(m)),
-          remove("DELETE FROM " + detail::quote_identifier(m.name()) + " WHERE " +
-                 detail::quote_identifier(m.id().name) + " = $1") {
+        : update(detail::sql::update(dialect, m)), remove(detail::sql::remove(dialect, m)),
+          insert_one(detail::sql::insert(dialect, m, 1, true)) {
       for (std::size_t i = 0; i < m.properties().size(); ++i) all_columns.push_back(i);
       // What select writes for a relation's load: an `eq` of one value (any non-null one), a limit of 1.
       query by_key;
       by_key.limit = 1;
       for (std::size_t i = 0; i < m.properties().size(); ++i) {
         by_key.where = predicate{i, operator_kind::eq, {value{std::int64_t{0}}}, {}};
-        lookups.push_back(detail::postgres_select_sql(m, by_key, all_columns).text);
+        lookups.push_back(detail::sql::select(dialect, m, by_key, all_columns).text);
       }
       copy = "COPY " + detail::quote_identifier(m.name()) + " (";
       for (std::size_t i = 0; i < m.properties().size(); ++i) {
@@ -334,18 +334,20 @@ private:
         detail::append_identifier(copy, m.property(i).name);
       }
       copy += ") FROM STDIN (FORMAT binary)";
-      // An integer id column would name the sequence (COALESCE), which is the table's, not the model's.
-      const bool integer_id = m.id().kind == value_kind::integer;
-      if (!integer_id || m.properties().size() > 1) insert_one = build_insert_sql(m, 1, std::string(), !integer_id);
+      if (m.id().generated && m.properties().size() > 1)
+        insert_generated =
+            detail::sql::insert(dialect, m, 1, false) + " RETURNING " + detail::quote_identifier(m.id().name);
     }
     std::string update;
     std::string remove;
     std::string copy;
     /// Per property, the select of the first row whose property equals $1 (by id when it is not the id).
     std::vector<std::string> lookups;
-    /// The INSERT of one row whose text names no sequence: an integer id left to its identity default (when the
-    /// model has more than its id), any other id given.
+    /// The INSERT of one row, its id given.
     std::string insert_one;
+    /// The INSERT of one row whose id the identity default generates, returning it (when the model has an
+    /// integer id and more than its id).
+    std::string insert_generated;
     /// Every property, in order: the columns of a full row.
     std::vector<std::size_t> all_columns;
   };
@@ -460,26 +462,12 @@ private:
     return types;
   }
 
-  static void bind_operands(detail::postgres_params& params, const detail::postgres_sql& sql) {
+  static void bind_operands(detail::postgres_params& params, const detail::sql::statement_text& sql) {
     for (const auto& o : sql.operands) {
-      if (o.is_pattern) detail::add_text(params, o.pattern);
+      if (o.pattern != detail::sql::operand::no_pattern) detail::add_text(params, sql.pattern_of(o));
       else if (o.list != nullptr) detail::add_operand_array(params, *o.list, o.kind);
       else detail::add_operand(params, *o.single, o.kind);
     }
-  }
-
-  /// A size_t as a bigint parameter, saturating (a limit beyond int64 means no limit).
-  static std::int64_t count_parameter(std::size_t n) noexcept {
-    constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-    return static_cast<std::int64_t>(n > most ? most : n);
-  }
-
-  /// Whether the store generates `row`'s id: an integer id left empty or 0.
-  static bool id_is_generated(const model_info& m, const void* row) {
-    const stored_property& id = m.id();
-    if (id.kind != value_kind::integer) return false;
-    const void* member = m.member(row, m.id_index());
-    return !id.ops->has_value(member) || std::get<std::int64_t>(id.ops->get(member)) == 0;
   }
 
   /// The id `row` gives (an integer id that is not generated).
@@ -487,57 +475,129 @@ private:
     return std::get<std::int64_t>(m.id().ops->get(m.member(row, m.id_index())));
   }
 
-  /// One multi-row INSERT of `rows`. Generated ids come from the id's sequence as the VALUES rows are read, in
-  /// order, so the ids RETURNING gives that the caller did not supply, in ascending order, are the rows' ids.
-  /// When no row supplies its id, the id column is left out and the column's identity default generates them
-  /// all: a third fewer parameters, and no `nextval` expression per row for the server to parse.
+  /// One INSERT of `rows`, one round trip. One row whose id is generated takes it from the identity default and
+  /// reads it back (RETURNING of one row). Several rows of which some generate their ids go through
+  /// `numbered_insert_sql`, which answers each row's id by the row's number: a multi-row INSERT's RETURNING gives
+  /// no documented order. Rows that all give their ids are a plain INSERT.
   void insert_chunk(detail::postgres_connection& c, const model_info& m, const query_observer& log,
                     const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated,
                     std::optional<std::int64_t>& highest_given) {
     const std::size_t columns = m.properties().size();
     const std::size_t id_index = m.id_index();
-    const bool integer_id = m.id().kind == value_kind::integer;
-    bool all_generated = true;
-    for (std::size_t r = 0; r < rows.size() && all_generated; ++r) all_generated = id_is_generated(m, rows[r]);
-    const bool id_column = !integer_id || columns == 1 || !all_generated;
+    const bool integer_id = m.id().generated;
+    const model_statements& statements = statements_of(m);
+    std::size_t generating = 0;
+    for (std::size_t r = 0; r < rows.size(); ++r) generating += detail::sql::id_is_generated(m, rows[r]) ? 1 : 0;
+    if (rows.size() == 1 && generating == 1 && !statements.insert_generated.empty()) {
+      detail::postgres_params params;
+      for (std::size_t i = 0; i < columns; ++i)
+        if (i != id_index) detail::add_member(params, m.property(i), m.member(rows[0], i));
+      log(m.name(), "create", [&] { return statements.insert_generated; });
+      const auto r = run(c, m, statements.insert_generated, params, "create");
+      generated[0] = detail::read_postgres_int8(r, 0, 0);
+      return;
+    }
+    const bool numbered = generating > 0;
+    const bool id_parameter = !numbered || generating < rows.size();  // all generated: no id is sent
     std::string built;
-    const std::string& sql = insert_sql(m, rows.size(), sequence, id_column, built);
+    const std::string& sql =
+        !numbered && rows.size() == 1
+            ? statements.insert_one
+            : (built = numbered ? numbered_insert_sql(m, rows.size(), sequence, id_parameter)
+                                : detail::sql::insert(dialect, m, rows.size(), true));
     detail::postgres_params params;
     params.reserve(rows.size() * columns, rows.size() * columns * 16);
-    std::vector<std::int64_t> given;
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const void* row = rows[r];
-      const bool generate = id_is_generated(m, row);
       for (std::size_t i = 0; i < columns; ++i) {
-        if (i == id_index && integer_id) {
-          if (!id_column) continue;
-          if (generate) {
-            params.add_null(detail::postgres_oid::int8);
-          } else {
-            const std::int64_t id = given_id(m, row);
-            given.push_back(id);
-            highest_given = std::max(highest_given.value_or(id), id);
-            detail::add_int8(params, id);
-          }
-        } else {
+        if (i != id_index || !integer_id) {
           detail::add_member(params, m.property(i), m.member(row, i));
+        } else if (!id_parameter) {
+          continue;
+        } else if (detail::sql::id_is_generated(m, row)) {
+          params.add_null(detail::postgres_oid::int8);
+        } else {
+          const std::int64_t id = given_id(m, row);
+          highest_given = std::max(highest_given.value_or(id), id);
+          detail::add_int8(params, id);
         }
       }
     }
     log(m.name(), "create", [&] { return sql; });
     const auto r = run(c, m, sql, params, "create");
-    if (integer_id) {
-      std::vector<std::int64_t> ids;
-      ids.reserve(static_cast<std::size_t>(r.rows()));
-      for (int i = 0; i < r.rows(); ++i) ids.push_back(detail::read_postgres_int8(r, i, 0));
-      std::sort(ids.begin(), ids.end());
-      std::sort(given.begin(), given.end());
-      std::vector<std::int64_t> fresh;
-      std::set_difference(ids.begin(), ids.end(), given.begin(), given.end(), std::back_inserter(fresh));
-      std::size_t next = 0;
-      for (std::size_t k = 0; k < rows.size() && next < fresh.size(); ++k)
-        if (id_is_generated(m, rows[k])) generated[k] = fresh[next++];
+    if (!numbered) return;
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      if (detail::sql::id_is_generated(m, rows[k]))
+        generated[k] = detail::read_postgres_int8(r, static_cast<int>(k), 0);
+  }
+
+  /// An INSERT of `rows` rows (of a model with an integer id) that answers every row's id in row order: the rows
+  /// are numbered in the text, given their ids (the one sent, else the sequence's next) once, in a materialized
+  /// CTE that both the INSERT and the answer read. Each row sends its properties in declaration order, the id
+  /// too unless every id is generated. The helper names hold a space, which no property name does.
+  static std::string numbered_insert_sql(const model_info& m, std::size_t rows, const std::string& sequence,
+                                         bool id_parameter) {
+    const std::size_t id_index = m.id_index();
+    const std::string id = detail::quote_identifier(m.id().name);
+    std::string sent;    // the VALUES columns after the row number
+    std::string stored;  // the INSERT's columns
+    std::string others;  // the columns but the id, as the CTE selects them
+    for (std::size_t i = 0; i < m.properties().size(); ++i) {
+      const std::string column = detail::quote_identifier(m.property(i).name);
+      stored += (stored.empty() ? "" : ", ") + column;
+      if (i != id_index || id_parameter) sent += ", " + column;
+      if (i != id_index) others += ", " + column;
     }
+    std::string sql = R"(WITH "tether rows" AS MATERIALIZED (SELECT "tether row", )";
+    sql += id_parameter ? "COALESCE(" + id + ", nextval(" + sequence + "))" : "nextval(" + sequence + ")";
+    sql += " AS " + id + others + " FROM (VALUES ";
+    std::size_t n = 0;
+    const std::size_t per_row = m.properties().size() - (id_parameter ? 0 : 1);
+    for (std::size_t r = 0; r < rows; ++r) {
+      sql += r == 0 ? "(" : ", (";
+      sql += std::to_string(r + 1);
+      for (std::size_t k = 0; k < per_row; ++k) {
+        sql += ", ";
+        detail::sql::statement_text::append_placeholder(dialect, sql, ++n);
+      }
+      sql += ')';
+    }
+    sql += R"() AS "tether values" ("tether row")" + sent + R"()), "tether inserted" AS (INSERT INTO )" +
+           detail::quote_identifier(m.name()) + " (" + stored + ") SELECT " + stored +
+           R"( FROM "tether rows") SELECT )" + id + R"( FROM "tether rows" ORDER BY "tether row")";
+    return sql;
+  }
+
+  /// The integer id row `row` is written with: the one reserved for it, or the one it gives (which the sequence
+  /// must then move past).
+  static std::int64_t row_id(const model_info& m, const void* row, const std::optional<std::int64_t>& reserved,
+                             std::optional<std::int64_t>& highest_given) {
+    if (reserved) return *reserved;
+    const std::int64_t id = given_id(m, row);
+    highest_given = std::max(highest_given.value_or(id), id);
+    return id;
+  }
+
+  /// Reserves from the id's sequence, in one round trip, an id for each of `rows` whose id is to be generated,
+  /// in ascending order along the rows (a sequence hands out each id once, whether or not the insert commits).
+  void reserve_ids(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+                   const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated) {
+    if (!m.id().generated) return;
+    std::int64_t wanted = 0;
+    for (std::size_t k = 0; k < rows.size(); ++k) wanted += detail::sql::id_is_generated(m, rows[k]) ? 1 : 0;
+    if (wanted == 0) return;
+    const std::string sql = "SELECT nextval(" + sequence + ") FROM generate_series(1, $1)";
+    detail::postgres_params params;
+    detail::add_int8(params, wanted);
+    log(m.name(), "create", [&] { return sql; });
+    const auto r = run(c, m, sql, params, "create");
+    std::vector<std::int64_t> ids;
+    ids.reserve(static_cast<std::size_t>(r.rows()));
+    for (int i = 0; i < r.rows(); ++i) ids.push_back(detail::read_postgres_int8(r, i, 0));
+    std::sort(ids.begin(), ids.end());
+    std::size_t next = 0;
+    for (std::size_t k = 0; k < rows.size(); ++k)
+      if (detail::sql::id_is_generated(m, rows[k])) generated[k] = ids.at(next++);
   }
 
   /// All `rows` by one binary `COPY ... FROM STDIN`. COPY returns no ids, so the ids to generate are reserved
@@ -547,26 +607,8 @@ private:
                  std::optional<std::int64_t>& highest_given) {
     const std::size_t columns = m.properties().size();
     const std::size_t id_index = m.id_index();
-    const bool integer_id = m.id().kind == value_kind::integer;
-    if (integer_id) {
-      std::vector<bool> fresh(rows.size());
-      std::int64_t wanted = 0;
-      for (std::size_t k = 0; k < rows.size(); ++k) {
-        if (!id_is_generated(m, rows[k])) continue;
-        fresh[k] = true;
-        ++wanted;
-      }
-      if (wanted > 0) {
-        const std::string sql = "SELECT nextval(" + sequence + ") FROM generate_series(1, $1)";
-        detail::postgres_params params;
-        detail::add_int8(params, wanted);
-        log(m.name(), "create", [&] { return sql; });
-        const auto r = run(c, m, sql, params, "create");
-        int next = 0;
-        for (std::size_t k = 0; k < rows.size(); ++k)
-          if (fresh[k]) generated[k] = detail::read_postgres_int8(r, next++, 0);
-      }
-    }
+    const bool integer_id = m.id().generated;
+    reserve_ids(c, m, log, sequence, rows, generated);
     std::string data("PGCOPY\n\377\r\n\0", 11);
     detail::append_big_endian(data, 0, 4);  // flags
     detail::append_big_endian(data, 0, 4);  // header extension
@@ -576,13 +618,7 @@ private:
       detail::append_big_endian(data, columns, 2);
       for (std::size_t i = 0; i < columns; ++i) {
         if (i == id_index && integer_id) {
-          if (generated[k]) {
-            detail::append_copy_int8(data, *generated[k]);
-          } else {
-            const std::int64_t id = given_id(m, row);
-            highest_given = std::max(highest_given.value_or(id), id);
-            detail::append_copy_int8(data, id);
-          }
+          detail::append_copy_int8(data, row_id(m, row, generated[k], highest_given));
         } else {
           detail::append_copy_member(data, m.property(i), m.member(row, i));
         }
@@ -643,60 +679,6 @@ private:
     std::lock_guard lock(state_->mutex);
     state_->sequences[table] = sequence;
     return sequence;
-  }
-
-  /// `INSERT ... VALUES (...), ... RETURNING id` for `rows` rows; without the id column unless `id_column`. A
-  /// one-row text that names no sequence is the model's, built once; any other is built into `built`.
-  const std::string& insert_sql(const model_info& m, std::size_t rows, const std::string& sequence, bool id_column,
-                                std::string& built) {
-    // Only an integer id's column names the sequence; a one-row INSERT without it is the model's.
-    if (rows == 1 && !(id_column && m.id().kind == value_kind::integer)) return statements_of(m).insert_one;
-    built = build_insert_sql(m, rows, sequence, id_column);
-    return built;
-  }
-
-  static std::string build_insert_sql(const model_info& m, std::size_t rows, const std::string& sequence,
-                                      bool id_column) {
-    const std::size_t id_index = m.id_index();
-    const bool integer_id = m.id().kind == value_kind::integer;
-    const auto stored = [&](std::size_t i) { return id_column || i != id_index; };
-    std::string columns;
-    for (std::size_t i = 0; i < m.properties().size(); ++i) {
-      if (!stored(i)) continue;
-      if (!columns.empty()) columns += ", ";
-      detail::append_identifier(columns, m.property(i).name);
-    }
-    std::string sql = "INSERT INTO " + detail::quote_identifier(m.name()) + " (" + columns + ") VALUES ";
-    const std::string next_id = "nextval(" + sequence + ")";
-    std::size_t n = 0;
-    for (std::size_t r = 0; r < rows; ++r) {
-      sql += r == 0 ? "(" : ", (";
-      bool first = true;
-      for (std::size_t i = 0; i < m.properties().size(); ++i) {
-        if (!stored(i)) continue;
-        if (!std::exchange(first, false)) sql += ", ";
-        if (i == id_index && integer_id)
-          sql += "COALESCE($" + std::to_string(++n) + ", " + next_id + ")";
-        else  // appended in two steps: g++ 12 -O2 warns falsely (-Wrestrict) on "$" + std::to_string(...)
-          (sql += '$') += std::to_string(++n);
-      }
-      sql += ')';
-    }
-    return sql + " RETURNING " + detail::quote_identifier(m.id().name);
-  }
-
-  static std::string update_sql(const model_info& m) {
-    std::string sql = "UPDATE " + detail::quote_identifier(m.name()) + " SET ";
-    int n = 0;
-    for (std::size_t i = 0; i < m.properties().size(); ++i) {
-      if (i == m.id_index()) continue;
-      if (n > 0) sql += ", ";
-      detail::append_identifier(sql, m.property(i).name);
-      sql += " = $" + std::to_string(++n);
-    }
-    const std::string id = detail::quote_identifier(m.id().name);
-    if (n == 0) sql += id + " = " + id;  // a model of an id alone: the update only asks whether the row exists
-    return sql + " WHERE " + id + " = $" + std::to_string(n + 1);
   }
 
   /// m's statements that depend on nothing but the model, built on first use and kept for the connector's life

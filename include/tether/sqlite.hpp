@@ -37,8 +37,13 @@
 #include <tether/connector.hpp>
 #include <tether/detail/sqlite/connection.hpp>
 #include <tether/detail/sqlite/integrity.hpp>
-#include <tether/detail/sqlite/query_sql.hpp>
-#include <tether/detail/sqlite/schema.hpp>
+#include <tether/detail/sql/columns.hpp>
+#include <tether/detail/sql/schema.hpp>
+#include <tether/detail/sql/select.hpp>
+#include <tether/detail/sql/statement_text.hpp>
+#include <tether/detail/sql/write.hpp>
+#include <tether/detail/sqlite/dialect.hpp>
+#include <tether/detail/sqlite/model_sql.hpp>
 #include <tether/detail/sqlite/statement_cache.hpp>
 #include <tether/detail/sqlite/values.hpp>
 #include <tether/model_info.hpp>
@@ -77,19 +82,10 @@ public:
   void ensure_table(const model_info& m, const query_observer& log) {
     std::lock_guard lock(state_->mutex);
     state_->cache.clear();
+    const detail::sql::dialect& d = state_->dialect;
     write([&] {
       const std::string table(m.name());
-      if (!detail::sqlite_table_exists(state_->connection, table)) {
-        migrate(m, log, detail::sqlite_create_table(m));
-      } else {
-        const auto existing = columns_of(table);
-        for (std::size_t i = 0; i < m.properties().size(); ++i) {
-          if (existing.contains(std::string(m.property(i).name))) continue;
-          migrate(m, log, "ALTER TABLE " + detail::quote_identifier(table) + " ADD COLUMN " +
-                              detail::sqlite_column_definition(m, i, true));
-        }
-      }
-      for (const auto& index : detail::sqlite_key_indexes(m)) {
+      for (const auto& index : detail::sql::target_indexes(d, m)) {
         if (index.table != table && !detail::sqlite_table_exists(state_->connection, index.table)) continue;
         try {
           migrate(m, log, index.sql);
@@ -100,6 +96,15 @@ public:
           detail::throw_constraint_failure(refused);
         }
       }
+      if (!detail::sqlite_table_exists(state_->connection, table)) {
+        migrate(m, log, detail::sql::create_table(d, m));
+      } else {
+        const auto existing = columns_of(table);
+        for (std::size_t i = 0; i < m.properties().size(); ++i)
+          if (!existing.contains(std::string(m.property(i).name)))
+            migrate(m, log, detail::sql::add_column(d, m, i));
+      }
+      for (const auto& index : detail::sql::key_indexes(d, m)) migrate(m, log, index);
     });
   }
 
@@ -126,7 +131,7 @@ public:
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const void* row = rows[r];
         detail::sqlite_run run(statement);
-        const bool generate = id_is_generated(m, row);
+        const bool generate = detail::sql::id_is_generated(m, row);
         for (std::size_t i = 0; i < count; ++i) {
           if (i == id && generate) run->bind_null(static_cast<int>(i) + 1);
           else detail::bind_member(*run, static_cast<int>(i) + 1, m.property(i), m.member(row, i));
@@ -147,9 +152,9 @@ public:
   void select(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
     const bool all = q.fields.empty();
     const auto columns = all ? std::vector<std::size_t>{} : detail::selected_properties(m, q);
-    const bool lookup = detail::is_lookup(m, q);
-    detail::sqlite_sql sql;
-    if (!lookup) sql = detail::select_sql(m, q, all ? detail::selected_properties(m, q) : columns);
+    const bool lookup = detail::sql::is_lookup(m, q);
+    detail::sql::statement_text sql;
+    if (!lookup) sql = detail::sql::select(state_->dialect, m, q, all ? detail::selected_properties(m, q) : columns);
     const auto lock = lock_for_read();
     model_state& model = model_of(m);
     const std::string* text = &sql.text;
@@ -167,8 +172,8 @@ public:
     if (lookup) detail::bind_operand(*run, index++, q.where->values[0]);  // a lookup's one value
     else index = bind_operands(*run, sql);
     if (paged) {
-      run->bind_int(index++, q.limit ? detail::sqlite_count(*q.limit) : -1);
-      run->bind_int(index, detail::sqlite_count(q.skip));
+      run->bind_int(index++, q.limit ? detail::sql::bound_count(*q.limit) : -1);
+      run->bind_int(index, detail::sql::bound_count(q.skip));
     }
     const auto selected = all ? std::vector<detail::sqlite_reader>{} : detail::make_readers(m, columns);
     const std::span<const detail::sqlite_reader> readers = all ? model.readers : selected;
@@ -239,7 +244,7 @@ public:
   }
 
   std::size_t count(const model_info& m, const query& q, const query_observer& log) {
-    const auto sql = detail::count_sql(m, q);
+    const auto sql = detail::sql::count(state_->dialect, m, q);
     std::lock_guard lock(state_->mutex);
     log(m.name(), "count", [&] { return sql.text; });
     detail::sqlite_run run(prepare(m, sql.text));
@@ -295,11 +300,11 @@ private:
   /// What the connector keeps of one model: its fixed SQL, how a read of all its columns fills a row, and the
   /// statement last prepared for each fixed text.
   struct model_state {
-    explicit model_state(const model_info& m)
-        : sql(m),
+    model_state(const detail::sql::dialect& d, const model_info& m)
+        : sql(d, m),
           readers(detail::make_readers(m, detail::selected_properties(m, query{}))),
           lookups(sql.lookup_count()) {}
-    detail::sqlite_model_sql sql;
+    detail::sqlite::model_sql sql;
     std::vector<detail::sqlite_reader> readers;
     detail::sqlite_statement_slot insert;
     detail::sqlite_statement_slot update;
@@ -309,9 +314,13 @@ private:
 
   struct state {
     state(std::string file, sqlite_options options)
-        : connection(std::move(file), options.busy_timeout), cache(connection) {}
+        : connection(std::move(file), options.busy_timeout),
+          dialect(detail::sqlite::dialect(static_cast<std::size_t>(
+              sqlite3_limit(connection.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1)))),
+          cache(connection) {}
     std::recursive_mutex mutex;
     detail::sqlite_connection connection;
+    const detail::sql::dialect dialect;  ///< SQLite's, with this build's parameter limit
     detail::sqlite_statement_cache cache;
     /// By model (a model_info lives as long as the program, and what its texts say never changes, so a
     /// migration keeps them; it empties the statement cache, which the slots notice).
@@ -327,7 +336,7 @@ private:
   model_state& model_of(const model_info& m) {
     if (state_->last_model == &m) return *state_->last_state;
     auto found = state_->models.find(&m);
-    if (found == state_->models.end()) found = state_->models.try_emplace(&m, m).first;
+    if (found == state_->models.end()) found = state_->models.try_emplace(&m, state_->dialect, m).first;
     state_->last_model = &m;
     state_->last_state = &found->second;
     return found->second;
@@ -383,19 +392,12 @@ private:
     }
   }
 
-  static int bind_operands(detail::sqlite_statement& s, const detail::sqlite_sql& sql) {
+  /// Binds the operands of `sql` from parameter 1 on (SQLite's dialect makes each one value); returns the
+  /// next parameter's number.
+  static int bind_operands(detail::sqlite_statement& s, const detail::sql::statement_text& sql) {
     int index = 1;
-    for (const value* v : sql.operands) detail::bind_operand(s, index++, *v);
+    for (const auto& o : sql.operands) detail::bind_operand(s, index++, *o.single);
     return index;
-  }
-
-  /// True when the store is to generate `row`'s id: an integer id left value-initialised (0, or empty).
-  static bool id_is_generated(const model_info& m, const void* row) {
-    const stored_property& id = m.id();
-    if (!id.generated) return false;
-    const value given = id.ops->get(m.member(row, m.id_index()));
-    const auto* number = std::get_if<std::int64_t>(&given);
-    return number == nullptr || *number == 0;
   }
 
   std::unique_ptr<state> state_;

@@ -14,42 +14,11 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/like.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
 namespace tether::detail {
-
-/// SQL LIKE: `%` any run, `_` one character, `\` makes the next character literal. Case-sensitive.
-inline bool like_match(std::string_view text, std::string_view pattern) {
-  std::size_t t = 0, p = 0, star_p = std::string_view::npos, star_t = 0;
-  while (t < text.size()) {
-    if (p < pattern.size() && pattern[p] == '%') {
-      star_p = p++;
-      star_t = t;
-      continue;
-    }
-    if (p < pattern.size()) {
-      char expected = pattern[p];
-      std::size_t width = 1;
-      bool any = expected == '_';
-      if (expected == '\\' && p + 1 < pattern.size()) {
-        expected = pattern[p + 1];
-        width = 2;
-        any = false;
-      }
-      if (any || expected == text[t]) {
-        p += width;
-        ++t;
-        continue;
-      }
-    }
-    if (star_p == std::string_view::npos) return false;
-    p = star_p + 1;
-    t = ++star_t;
-  }
-  while (p < pattern.size() && pattern[p] == '%') ++p;
-  return p == pattern.size();
-}
 
 /// Orders a non-null property value (of any kind but string and JSON) against an operand already coerced to the
 /// property's kind.

@@ -12,7 +12,7 @@
 
 #include <sqlite3.h>
 
-#include <tether/detail/memory/evaluate.hpp>
+#include <tether/detail/like.hpp>
 #include <tether/detail/sqlite/error.hpp>
 
 namespace tether::detail {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <utility>
 
 #include <tether/detail/sqlite/statement.hpp>
 
@@ -22,26 +23,22 @@ struct sqlite_statement_slot {
   std::uint64_t generation = 0;
 };
 
+/// Two kinds of statements: a model's fixed texts (its writes and lookups, asked for through a slot), of which
+/// there are a few per model, are kept until the schema changes; every other text (a query's shape) is kept
+/// until there are `capacity` of them, then they are all dropped. So no run of query shapes, however many
+/// (include sends key lists of many lengths), makes a relation load prepare its statement again.
 class sqlite_statement_cache {
 public:
   explicit sqlite_statement_cache(sqlite_connection& connection) : connection_(connection) {}
 
   /// The statement for `sql`, prepared on first use. Valid until the next clear() or the next call that
   /// makes the cache full (callers hold a statement only while they run it).
-  sqlite_statement& get(const std::string& sql) {
-    if (auto found = statements_.find(sql); found != statements_.end()) return *found->second;
-    // Include sends key lists of every length up to the parameter limit; keep the cache bounded.
-    if (statements_.size() >= capacity) clear();
-    auto made = std::make_unique<sqlite_statement>(connection_, sql, true);
-    auto& statement = *made;
-    statements_.emplace(sql, std::move(made));
-    return statement;
-  }
+  sqlite_statement& get(const std::string& sql) { return get(sql, false); }
 
-  /// As get(sql), remembered in `slot`, which must always be used with the same text.
+  /// As get(sql), remembered in `slot`, which must always be used with the same text; kept until clear().
   sqlite_statement& get(const std::string& sql, sqlite_statement_slot& slot) {
     if (slot.statement != nullptr && slot.generation == generation_) return *slot.statement;
-    sqlite_statement& statement = get(sql);
+    sqlite_statement& statement = get(sql, true);
     slot = {&statement, generation_};
     return statement;
   }
@@ -49,15 +46,44 @@ public:
   /// Forgets every statement (after a change of schema), and so every slot.
   void clear() noexcept {
     statements_.clear();
+    transient_ = 0;
     ++generation_;
   }
 
+  /// How many statements of query shapes are kept at most.
   static constexpr std::size_t capacity = 256;
 
 private:
+  struct entry {
+    std::unique_ptr<sqlite_statement> statement;
+    bool kept;  ///< a model's fixed text, asked for through a slot
+  };
+
+  sqlite_statement& get(const std::string& sql, bool keep) {
+    if (auto found = statements_.find(sql); found != statements_.end()) {
+      if (keep && !found->second.kept) {
+        found->second.kept = true;
+        --transient_;
+      }
+      return *found->second.statement;
+    }
+    if (!keep && transient_ >= capacity) drop_transient();
+    auto made = std::make_unique<sqlite_statement>(connection_, sql, true);
+    auto& statement = *made;
+    statements_.emplace(sql, entry{std::move(made), keep});
+    if (!keep) ++transient_;
+    return statement;
+  }
+
+  void drop_transient() noexcept {
+    std::erase_if(statements_, [](const auto& e) { return !e.second.kept; });
+    transient_ = 0;
+  }
+
   sqlite_connection& connection_;
   std::uint64_t generation_ = 1;  ///< how many times the cache was emptied, plus one: a fresh slot never matches
-  std::unordered_map<std::string, std::unique_ptr<sqlite_statement>> statements_;
+  std::size_t transient_ = 0;     ///< statements of query shapes
+  std::unordered_map<std::string, entry> statements_;
 };
 
 }  // namespace tether::detail

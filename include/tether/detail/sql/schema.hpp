@@ -1,0 +1,125 @@
+#ifndef TETHER_DETAIL_SQL_SCHEMA_HPP
+#define TETHER_DETAIL_SQL_SCHEMA_HPP
+
+/// @file
+/// The DDL a model's description implies: the table with a column per stored property, its foreign keys, and
+/// the indexes they need. The table is named after the model, each column after its property; every name is
+/// quoted, and cut as the server cuts it.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <tether/detail/sql/dialect.hpp>
+#include <tether/detail/sql/identifier.hpp>
+#include <tether/fwd.hpp>
+#include <tether/model_info.hpp>
+
+namespace tether::detail::sql {
+
+inline const char* delete_action_sql(delete_action action) noexcept {
+  switch (action) {
+    case delete_action::restrict: return "RESTRICT";
+    case delete_action::cascade: return "CASCADE";
+    case delete_action::set_null: return "SET NULL";
+  }
+  return "RESTRICT";
+}
+
+/// A name as the server stores it.
+inline std::string stored_name(const dialect& d, std::string name) {
+  if (d.identifier_limit > 0 && name.size() > d.identifier_limit) name.resize(d.identifier_limit);
+  return name;
+}
+
+/// The name of the foreign key constraint of m's property `index` (where the dialect names them).
+inline std::string foreign_key_name(const dialect& d, const model_info& m, std::size_t index) {
+  return stored_name(d, std::string(m.name()) + "_" + std::string(m.property(index).name) + "_fkey");
+}
+
+inline std::string index_name(const dialect& d, std::string_view table, std::string_view column, bool unique) {
+  return stored_name(d, std::string(table) + "_" + std::string(column) + (unique ? "_unique" : "_index"));
+}
+
+/// The column definition of m's property `index`, as CREATE TABLE or ALTER TABLE ADD COLUMN writes it. `adding`
+/// gives a non-optional column the default that existing rows take.
+inline std::string column_definition(const dialect& d, const model_info& m, std::size_t index, bool adding) {
+  const stored_property& info = m.property(index);
+  std::string sql = quote_identifier(info.name);
+  sql += ' ';
+  sql += d.column_type(info.kind);
+  if (info.is_id) {
+    sql += info.kind == value_kind::integer ? d.generated_id : d.given_id;
+    return sql;
+  }
+  if (!info.nullable) {
+    sql += " NOT NULL";
+    if (adding) sql += std::string(" DEFAULT ") + d.column_default(info.kind);
+  }
+  if (const relation_info* relation = info.relation; relation != nullptr && relation->enforced) {
+    const model_info& target = relation->target();
+    if (d.names_foreign_keys) {
+      sql += " CONSTRAINT ";
+      append_identifier(sql, foreign_key_name(d, m, index));
+    }
+    sql += " REFERENCES ";
+    append_identifier(sql, target.name());
+    sql += " (";
+    append_identifier(sql, target.property(relation->target_property).name);
+    sql += ") ON DELETE ";
+    sql += delete_action_sql(relation->on_delete);
+  }
+  return sql;
+}
+
+inline std::string create_table(const dialect& d, const model_info& m) {
+  std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(m.name()) + " (";
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
+    if (i > 0) sql += ", ";
+    sql += column_definition(d, m, i, false);
+  }
+  return sql + ")";
+}
+
+inline std::string add_column(const dialect& d, const model_info& m, std::size_t index) {
+  return "ALTER TABLE " + quote_identifier(m.name()) + " ADD COLUMN " + column_definition(d, m, index, true);
+}
+
+inline std::string create_index(const dialect& d, std::string_view table, std::string_view column, bool unique) {
+  return std::string(unique ? "CREATE UNIQUE INDEX" : "CREATE INDEX") + " IF NOT EXISTS " +
+         quote_identifier(index_name(d, table, column, unique)) + " ON " + quote_identifier(table) + " (" +
+         quote_identifier(column) + ")";
+}
+
+/// An index m's foreign keys need.
+struct index {
+  std::string_view table;  ///< the table the index is on
+  std::string sql;
+};
+
+/// The unique indexes on referenced target properties that are not the target's id: a server requires one of
+/// a foreign key's parent, so they come before m's table (when the target's table exists).
+inline std::vector<index> target_indexes(const dialect& d, const model_info& m) {
+  std::vector<index> out;
+  for (const auto& p : m.properties()) {
+    if (p.relation == nullptr) continue;
+    const model_info& target = p.relation->target();
+    if (p.relation->target_property == target.id_index()) continue;
+    out.push_back(
+        {target.name(), create_index(d, target.name(), target.property(p.relation->target_property).name, true)});
+  }
+  return out;
+}
+
+/// An index on each of m's foreign keys (loose ones too), for include and for the server's ON DELETE checks.
+inline std::vector<std::string> key_indexes(const dialect& d, const model_info& m) {
+  std::vector<std::string> out;
+  for (const auto& p : m.properties())
+    if (p.relation != nullptr) out.push_back(create_index(d, m.name(), p.name, false));
+  return out;
+}
+
+}  // namespace tether::detail::sql
+
+#endif
