@@ -12,14 +12,11 @@
 
 #include <tether/tether.hpp>
 
+#include "support/models.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer,
-      (std::int64_t, id),
-      (std::string, name),
-      (std::optional<std::string>, email));
-};
+using tether_test::Customer;
 
 struct Order {
   BOOST_HANA_DEFINE_STRUCT(Order,

@@ -191,6 +191,15 @@ TEST_CASE("values are checked against the property types, naming model, property
                     Catch::Contains("null can only be compared with equality"));
 }
 
+TEST_CASE("a real number in a message reads as the shortest text that converts back to it in any locale") {
+  shop s;
+  const auto refused = [&](double v) { return s.orders.find(tether::filter{}.where("paid", v)); };
+  CHECK_THROWS_WITH(refused(1e-7), Catch::EndsWith("Order.paid expects a boolean, got 1e-07"));
+  CHECK_THROWS_WITH(refused(0.1), Catch::EndsWith("Order.paid expects a boolean, got 0.1"));
+  CHECK_THROWS_WITH(refused(0.1 + 0.2), Catch::EndsWith("Order.paid expects a boolean, got 0.30000000000000004"));
+  CHECK_THROWS_WITH(refused(-2.5e300), Catch::EndsWith("Order.paid expects a boolean, got -2.5e+300"));
+}
+
 TEST_CASE("an integer written as a whole real number is accepted for an integer property") {
   shop s;
   CHECK(s.ids(tether::filter::parse(R"({"where": {"customerId": 2.0}})")) == ids{4, 5});

@@ -23,30 +23,13 @@
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
 
+#include "support/models.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer,
-      (std::int64_t, id),
-      (std::string, name),
-      (std::optional<std::string>, email));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order,
-      (std::int64_t, id),
-      (std::string, description),
-      (double, amount),
-      (tether::belongs_to<Customer>, customer));
-};
-
-// A model whose id is a string the caller supplies.
-struct Coupon {
-  BOOST_HANA_DEFINE_STRUCT(Coupon,
-      (std::string, code),
-      (double, discount));
-  static constexpr std::string_view id_property = "code";
-};
+using tether_test::Customer;
+using tether_test::Order;
+using tether_test::Coupon;
 
 using memory_datasource = tether::datasource<tether::memory>;
 

@@ -15,11 +15,11 @@
 #include <tether/belongs_to.hpp>
 #include <tether/model.hpp>
 
+#include "support/models.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name), (std::optional<std::string>, email));
-};
+using tether_test::Customer;
 
 // One relation per option, all to Customer: LoopBack allows the same target under several names.
 struct Order {

@@ -36,89 +36,20 @@
 #include <tether/postgres.hpp>
 #include <tether/tether.hpp>
 
+#include "support/models.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer,
-      (std::int64_t, id),
-      (std::string, name),
-      (std::optional<std::string>, email));
-};
-
-// "Order" is an SQL keyword: the table name must be quoted everywhere.
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order,
-      (std::int64_t, id),
-      (std::string, description),
-      (double, amount),
-      (tether::belongs_to<Customer>, customer));
-};
-
-// Every property type, plain and optional.
-struct Sample {
-  BOOST_HANA_DEFINE_STRUCT(Sample,
-      (std::int64_t, id),
-      (int, small),
-      (std::uint16_t, tiny),
-      (float, ratio),
-      (double, real),
-      (bool, flag),
-      (std::string, text),
-      (tether::time_point, at),
-      (nlohmann::json, data),
-      (std::optional<std::int64_t>, maybe_int),
-      (std::optional<double>, maybe_real),
-      (std::optional<bool>, maybe_flag),
-      (std::optional<std::string>, maybe_text),
-      (std::optional<tether::time_point>, maybe_at),
-      (std::optional<nlohmann::json>, maybe_data));
-};
-
-struct Coupon {
-  BOOST_HANA_DEFINE_STRUCT(Coupon,
-      (std::string, code),
-      (double, discount));
-  static constexpr std::string_view id_property = "code";
-};
-
-struct Note {
-  BOOST_HANA_DEFINE_STRUCT(Note,
-      (std::int64_t, id),
-      (std::string, text),
-      (tether::belongs_to<Customer, tether::on_delete<tether::cascade>>, customer));
-};
-
-struct Visit {
-  BOOST_HANA_DEFINE_STRUCT(Visit,
-      (std::int64_t, id),
-      (std::string, page),
-      (tether::belongs_to<Customer, tether::no_constraint>, customer));
-};
-
-struct Newsletter {
-  BOOST_HANA_DEFINE_STRUCT(Newsletter,
-      (std::int64_t, id),
-      (std::string, topic),
-      (tether::belongs_to<Customer, tether::primary_key<"email">>, subscriber));
-};
-
-struct Account {
-  BOOST_HANA_DEFINE_STRUCT(Account, (std::int64_t, id), (std::string, name));
-};
-
-struct Project {
-  BOOST_HANA_DEFINE_STRUCT(Project,
-      (std::int64_t, id),
-      (std::string, name),
-      (tether::belongs_to<Account, tether::on_delete<tether::cascade>>, account));
-};
-
-struct Invoice {
-  BOOST_HANA_DEFINE_STRUCT(Invoice,
-      (std::int64_t, id),
-      (std::string, number),
-      (tether::belongs_to<Project>, project));
-};
+using tether_test::Customer;
+using tether_test::Order;
+using tether_test::Sample;
+using tether_test::Coupon;
+using tether_test::Note;
+using tether_test::Visit;
+using tether_test::Newsletter;
+using tether_test::Account;
+using tether_test::Project;
+using tether_test::Invoice;
 
 // Read from a table made elsewhere, whose columns are narrower types of each property's family.
 struct Reading {

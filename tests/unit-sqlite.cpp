@@ -27,51 +27,16 @@
 #include <tether/sqlite.hpp>
 #include <tether/tether.hpp>
 
+#include "support/models.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer,
-      (std::int64_t, id),
-      (std::string, name),
-      (std::optional<std::string>, email));
-};
-
-// "Order" is an SQL keyword: the table name must be quoted everywhere.
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order,
-      (std::int64_t, id),
-      (std::string, description),
-      (double, amount),
-      (tether::belongs_to<Customer>, customer));
-};
-
-struct Coupon {
-  BOOST_HANA_DEFINE_STRUCT(Coupon,
-      (std::string, code),
-      (double, discount));
-  static constexpr std::string_view id_property = "code";
-};
-
-struct Note {
-  BOOST_HANA_DEFINE_STRUCT(Note,
-      (std::int64_t, id),
-      (std::string, text),
-      (tether::belongs_to<Customer, tether::on_delete<tether::cascade>>, customer));
-};
-
-struct Visit {
-  BOOST_HANA_DEFINE_STRUCT(Visit,
-      (std::int64_t, id),
-      (std::string, page),
-      (tether::belongs_to<Customer, tether::no_constraint>, customer));
-};
-
-struct Newsletter {
-  BOOST_HANA_DEFINE_STRUCT(Newsletter,
-      (std::int64_t, id),
-      (std::string, topic),
-      (tether::belongs_to<Customer, tether::primary_key<"email">>, subscriber));
-};
+using tether_test::Customer;
+using tether_test::Order;
+using tether_test::Coupon;
+using tether_test::Note;
+using tether_test::Visit;
+using tether_test::Newsletter;
 
 // Customer as a later version of the program sees it: one more property.
 struct CustomerV2 {

@@ -129,7 +129,6 @@ class belongs_to : private detail::relation_core {
   static_assert(!(options::loose && options::delete_options > 0),
                 "tether::belongs_to: no_constraint turns integrity off, so on_delete has nothing to act on; keep one "
                 "of them");
-  static_assert(options::delete_options <= 1, "tether::belongs_to: give on_delete<...> once");
   static_assert(detail::target_is_model<Target, options::has_key>::value || detail::not_a_model<Target>::value,
                 "tether::belongs_to<Target>: Target is not a model; describe it with BOOST_HANA_DEFINE_STRUCT");
 

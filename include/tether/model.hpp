@@ -261,12 +261,21 @@ constexpr std::size_t member_index(std::string_view name) noexcept {
 template <class M, fixed_string Name>
 struct no_such_property : std::false_type {};
 
+template <class M, fixed_string Name>
+struct id_names_relation : std::false_type {};
+
 template <class M>
 constexpr std::size_t id_index_of() noexcept {
   constexpr std::size_t index = member_index<M>(id_property_name<M>());
   if constexpr (requires { M::id_property; }) {
     static_assert(index != no_property || no_such_property<M, "id_property">::value,
                   "tether: the model's `id_property` names no property of the model; name one of its members");
+    if constexpr (index != no_property) {
+      // A relation's foreign key as the id would be generated (and link the row to whichever target has it).
+      static_assert(!relation_member<member_type<M, index>> || id_names_relation<M, "id_property">::value,
+                    "tether: the model's `id_property` names a belongs_to member, whose foreign key cannot be the "
+                    "id; name a plain property of the model");
+    }
   }
   return index;
 }

@@ -5,6 +5,8 @@
 /// `tether::value`: one operand of a filter condition. Filters are the one place values travel untyped (they
 /// come from JSON or from a caller's literal); rows never do.
 
+#include <array>
+#include <charconv>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -38,10 +40,12 @@ inline std::string describe(const value& v) {
   struct render {
     std::string operator()(std::nullptr_t) const { return "null"; }
     std::string operator()(std::int64_t i) const { return std::to_string(i); }
+    // The shortest text that reads back as the same double, whatever the locale (std::to_string has six
+    // decimals, so 1e-7 would read 0.0, and the C locale's decimal point).
     std::string operator()(double d) const {
-      std::string text = std::to_string(d);
-      while (text.size() > 1 && text.back() == '0' && text[text.size() - 2] != '.') text.pop_back();
-      return text;
+      std::array<char, 32> text{};
+      const auto end = std::to_chars(text.data(), text.data() + text.size(), d).ptr;
+      return std::string(text.data(), end);
     }
     std::string operator()(bool b) const { return b ? "true" : "false"; }
     std::string operator()(const std::string& s) const {

@@ -6,13 +6,12 @@
 #include <vector>
 
 #include "semantic.hpp"
+#include "support/models.hpp"
 
 
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name), (std::optional<std::string>, email));
-};
+using tether_test::Customer;
 
 struct Order {
   BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));

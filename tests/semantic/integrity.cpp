@@ -10,15 +10,17 @@
 #include <vector>
 
 #include "semantic.hpp"
+#include "support/models.hpp"
 
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer,
-      (std::int64_t, id),
-      (std::string, name),
-      (std::optional<std::string>, email));
-};
+using tether_test::Customer;
+using tether_test::Note;
+using tether_test::Visit;
+using tether_test::Newsletter;
+using tether_test::Account;
+using tether_test::Project;
+using tether_test::Invoice;
 
 // Default on_delete: restrict.
 struct Order {
@@ -28,34 +30,11 @@ struct Order {
       (tether::belongs_to<Customer>, customer));
 };
 
-struct Note {
-  BOOST_HANA_DEFINE_STRUCT(Note,
-      (std::int64_t, id),
-      (std::string, text),
-      (tether::belongs_to<Customer, tether::on_delete<tether::cascade>>, customer));
-};
-
 struct Ticket {
   BOOST_HANA_DEFINE_STRUCT(Ticket,
       (std::int64_t, id),
       (std::string, subject),
       (tether::belongs_to<Customer, tether::on_delete<tether::set_null>>, customer));
-};
-
-// LoopBack's loose link: no check at all.
-struct Visit {
-  BOOST_HANA_DEFINE_STRUCT(Visit,
-      (std::int64_t, id),
-      (std::string, page),
-      (tether::belongs_to<Customer, tether::no_constraint>, customer));
-};
-
-// References a customer by email rather than by id.
-struct Newsletter {
-  BOOST_HANA_DEFINE_STRUCT(Newsletter,
-      (std::int64_t, id),
-      (std::string, topic),
-      (tether::belongs_to<Customer, tether::primary_key<"email">>, subscriber));
 };
 
 // Two relations to one target.
@@ -67,31 +46,11 @@ struct Shipment {
 };
 
 // A chain: Account <- Project (cascade) <- Task (cascade), and Project <- Invoice (restrict).
-struct Account {
-  BOOST_HANA_DEFINE_STRUCT(Account,
-      (std::int64_t, id),
-      (std::string, name));
-};
-
-struct Project {
-  BOOST_HANA_DEFINE_STRUCT(Project,
-      (std::int64_t, id),
-      (std::string, name),
-      (tether::belongs_to<Account, tether::on_delete<tether::cascade>>, account));
-};
-
 struct Task {
   BOOST_HANA_DEFINE_STRUCT(Task,
       (std::int64_t, id),
       (std::string, title),
       (tether::belongs_to<Project, tether::on_delete<tether::cascade>>, project));
-};
-
-struct Invoice {
-  BOOST_HANA_DEFINE_STRUCT(Invoice,
-      (std::int64_t, id),
-      (std::string, number),
-      (tether::belongs_to<Project>, project));
 };
 
 // Self-references: removing a manager removes the reports; a mentor with mentees cannot be removed.

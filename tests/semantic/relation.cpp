@@ -5,16 +5,16 @@
 #include <chrono>
 #include <future>
 #include <mutex>
+#include <optional>
 #include <utility>
 #include <stdexcept>
 
 #include "semantic.hpp"
+#include "support/models.hpp"
 
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name), (std::optional<std::string>, email));
-};
+using tether_test::Customer;
 
 struct Order {
   BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));
@@ -533,4 +533,16 @@ TEST_CASE("with no datasource to use, the future holds tether::not_attached nami
   CHECK_THROWS_AS(future.get(), tether::not_attached);
   auto again = o.customer.get();
   CHECK_THROWS_WITH(again.get(), Catch::Contains("Customer") && Catch::Contains("1"));
+}
+
+TEST_CASE("an order loaded through a datasource that has been destroyed says so when its customer is loaded") {
+  std::optional<Order> o;
+  {
+    shop s;
+    o = s.stored_order(s.ann.id);
+  }
+  CHECK_THROWS_AS(o->customer.get().get(), tether::not_attached);
+  CHECK_THROWS_WITH(o->customer.get().get(),
+                    Catch::Contains("the datasource the owner was loaded through has been destroyed") &&
+                        Catch::Contains("load the owner again through a repository of an open datasource"));
 }

@@ -11,50 +11,16 @@
 #include <vector>
 
 #include "semantic.hpp"
+#include "support/models.hpp"
 
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer,
-      (std::int64_t, id),
-      (std::string, name),
-      (std::optional<std::string>, email));
-};
+using tether_test::Customer;
+using tether_test::Order;
+using tether_test::Sample;
+using tether_test::Coupon;
 
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order,
-      (std::int64_t, id),
-      (std::string, description),
-      (double, amount),
-      (tether::belongs_to<Customer>, customer));
-};
-
-// Every property type, plain and optional.
-struct Sample {
-  BOOST_HANA_DEFINE_STRUCT(Sample,
-      (std::int64_t, id),
-      (int, small),
-      (std::uint16_t, tiny),
-      (float, ratio),
-      (double, real),
-      (bool, flag),
-      (std::string, text),
-      (tether::time_point, at),
-      (nlohmann::json, data),
-      (std::optional<std::int64_t>, maybe_int),
-      (std::optional<double>, maybe_real),
-      (std::optional<bool>, maybe_flag),
-      (std::optional<std::string>, maybe_text),
-      (std::optional<tether::time_point>, maybe_at),
-      (std::optional<nlohmann::json>, maybe_data));
-};
-
-// A string id and a link by a string property: hostile strings as keys.
-struct Coupon {
-  BOOST_HANA_DEFINE_STRUCT(Coupon, (std::string, code), (double, discount));
-  static constexpr std::string_view id_property = "code";
-};
-
+// Links to a string id and by a string property: hostile strings as keys.
 struct Redemption {
   BOOST_HANA_DEFINE_STRUCT(Redemption,
       (std::int64_t, id),

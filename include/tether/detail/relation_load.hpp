@@ -60,13 +60,26 @@ inline std::shared_ptr<source> route_of(source_id origin, const model_info& targ
   return to;
 }
 
-/// route_of, or not_attached saying what could not be done.
+/// True when the owner came from a datasource that is no longer open (its datasource object was destroyed).
+inline bool origin_closed(source_id origin) {
+  if (origin == 0) return false;
+  const auto from = source_registry::find(origin);
+  return from == nullptr || !from->open();
+}
+
+/// route_of, or not_attached saying what could not be done, why, and what to do.
 inline std::shared_ptr<source> route_or_throw(source_id origin, const relation_target_ref& target, const value& key,
                                               std::string_view action) {
   auto to = route_of(origin, target.model);
   if (to == nullptr) {
-    throw not_attached("tether: cannot " + std::string(action) + " " + describe_link(target, key) + ": " +
-                       std::string(target.model.name()) +
+    const std::string model(target.model.name());
+    const std::string what = "tether: cannot " + std::string(action) + " " + describe_link(target, key) + ": ";
+    if (origin_closed(origin)) {
+      throw not_attached(what + "the datasource the owner was loaded through has been destroyed, and " + model +
+                         " is not attached to another; load the owner again through a repository of an open "
+                         "datasource, or call automigrate or autoupdate with " + model + " on one");
+    }
+    throw not_attached(what + model +
                        " is not attached to a datasource; call automigrate or autoupdate with it, or load the "
                        "owner through a repository");
   }

@@ -14,26 +14,27 @@ namespace tether::detail {
 
 struct no_key_type {};
 
+/// Which option a template argument is, so that each can be counted.
+enum class option_kind { unknown, foreign_key, primary_key, on_delete, key_type, no_constraint };
+
 template <class Option>
 struct option_traits {
-  static constexpr bool known = false;
+  static constexpr option_kind kind = option_kind::unknown;
   static constexpr std::string_view foreign_key{};
   static constexpr std::string_view primary_key{};
-  static constexpr int delete_options = 0;
   static constexpr delete_action action = delete_action::restrict;
-  static constexpr bool loose = false;
   using key = no_key_type;
 };
 
 template <fixed_string Name>
 struct option_traits<tether::foreign_key<Name>> : option_traits<void> {
-  static constexpr bool known = true;
+  static constexpr option_kind kind = option_kind::foreign_key;
   static constexpr std::string_view foreign_key = Name.view();
 };
 
 template <fixed_string Name>
 struct option_traits<tether::primary_key<Name>> : option_traits<void> {
-  static constexpr bool known = true;
+  static constexpr option_kind kind = option_kind::primary_key;
   static constexpr std::string_view primary_key = Name.view();
 };
 
@@ -41,21 +42,19 @@ template <class Action>
 struct option_traits<tether::on_delete<Action>> : option_traits<void> {
   static_assert(std::is_same_v<Action, restrict> || std::is_same_v<Action, cascade> || std::is_same_v<Action, set_null>,
                 "tether::on_delete<Action>: Action must be tether::restrict, tether::cascade or tether::set_null");
-  static constexpr bool known = true;
-  static constexpr int delete_options = 1;
+  static constexpr option_kind kind = option_kind::on_delete;
   static constexpr delete_action action = Action::action;
 };
 
 template <class K>
 struct option_traits<tether::key_type<K>> : option_traits<void> {
-  static constexpr bool known = true;
+  static constexpr option_kind kind = option_kind::key_type;
   using key = K;
 };
 
 template <>
 struct option_traits<tether::no_constraint> : option_traits<void> {
-  static constexpr bool known = true;
-  static constexpr bool loose = true;
+  static constexpr option_kind kind = option_kind::no_constraint;
 };
 
 constexpr std::string_view first_named(std::initializer_list<std::string_view> names) {
@@ -87,14 +86,26 @@ struct primary_key_option<tether::primary_key<Name>, Rest...> {
 
 template <class... Options>
 struct relation_options {
-  static constexpr bool all_known = (option_traits<Options>::known && ...);
+  /// How many of Options are of kind K.
+  template <option_kind K>
+  static constexpr int given = (0 + ... + int{option_traits<Options>::kind == K});
+
+  // Of a repeated option only one could count, and the other would be ignored without a word: each is given
+  // at most once. (belongs_to itself refuses an unknown option.)
+  static_assert(given<option_kind::foreign_key> <= 1, "tether::belongs_to: give foreign_key<\"...\"> once");
+  static_assert(given<option_kind::primary_key> <= 1, "tether::belongs_to: give primary_key<\"...\"> once");
+  static_assert(given<option_kind::on_delete> <= 1, "tether::belongs_to: give on_delete<...> once");
+  static_assert(given<option_kind::key_type> <= 1, "tether::belongs_to: give key_type<K> once");
+  static_assert(given<option_kind::no_constraint> <= 1, "tether::belongs_to: give no_constraint once");
+
+  static constexpr bool all_known = given<option_kind::unknown> == 0;
   static constexpr std::string_view foreign_key = first_named({std::string_view{}, option_traits<Options>::foreign_key...});
   static constexpr std::string_view primary_key = first_named({std::string_view{}, option_traits<Options>::primary_key...});
-  static constexpr int delete_options = (0 + ... + option_traits<Options>::delete_options);
-  static constexpr bool loose = (false || ... || option_traits<Options>::loose);
+  static constexpr int delete_options = given<option_kind::on_delete>;
+  static constexpr bool loose = given<option_kind::no_constraint> > 0;
   static constexpr delete_action action = [] {
     delete_action chosen = delete_action::restrict;
-    ((chosen = option_traits<Options>::delete_options ? option_traits<Options>::action : chosen), ...);
+    ((chosen = option_traits<Options>::kind == option_kind::on_delete ? option_traits<Options>::action : chosen), ...);
     return chosen;
   }();
   using key = typename first_key<typename option_traits<Options>::key...>::type;
