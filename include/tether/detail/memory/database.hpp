@@ -21,7 +21,6 @@
 #include <tether/detail/memory/evaluate.hpp>
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
-#include <tether/detail/relation_core.hpp>
 #include <tether/error.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
@@ -170,7 +169,6 @@ public:
     ids.reserve(rows.size());
     for (std::size_t r = 0; r < rows.size(); ++r) {
       held_row stored{&table, table.copy_row(rows[r])};
-      keep_keys_only(m, stored.row);
       assign_id(table, stored.row);
       check_references(m, stored.row);
       const auto id = table.id_of(stored.row);
@@ -217,7 +215,6 @@ public:
     const auto found = table.rows.find(table.id_of(row));
     if (found == table.rows.end()) return false;
     held_row stored{&table, table.copy_row(row)};
-    keep_keys_only(m, stored.row);
     check_references(m, stored.row);
     check_unique(table, stored.row);
     for (const auto& referrer : referrers_of(m)) {
@@ -319,12 +316,6 @@ private:
 
   const std::vector<memory_referrer>& referrers_of(const model_info& target) {
     return referrers_[&target];
-  }
-
-  /// A stored row keeps keys only: no cache, no origin.
-  static void keep_keys_only(const model_info& m, void* row) noexcept {
-    for (std::size_t i = 0; i < m.properties().size(); ++i)
-      if (m.property(i).relation != nullptr) relation_of(m, row, i).clear();
   }
 
   void assign_id(memory_table& table, void* row) {
