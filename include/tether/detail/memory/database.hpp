@@ -25,7 +25,7 @@
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 /// One enforced foreign key as its target's table sees it: the referencing model and its key property.
 struct memory_referrer {
@@ -563,6 +563,6 @@ private:
   std::vector<std::size_t> savepoints_;  ///< log positions of open transactions
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif

@@ -51,6 +51,10 @@ inline bool like_match(std::string_view text, std::string_view pattern) {
   return p == pattern.size();
 }
 
+}  // namespace tether::detail
+
+namespace tether::detail::memory {
+
 /// Orders a non-null property value (of any kind but string and JSON) against an operand already coerced to the
 /// property's kind.
 inline std::partial_ordering compare_values(const value& property, const value& operand) {
@@ -166,6 +170,6 @@ inline void sort_rows(const model_info& m, std::vector<const void*>& rows, const
   });
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif

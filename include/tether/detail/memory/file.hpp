@@ -29,7 +29,7 @@
 #include <tether/error.hpp>
 #include <tether/model_info.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 /// What a memory database asks of the file it is kept in.
 class memory_file {
@@ -144,6 +144,6 @@ private:
   Json stored_ = Json::object();  ///< file contents of models not opened yet
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif

@@ -18,7 +18,7 @@
 #include <tether/query.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 inline nlohmann::json value_json(const value& v) {
   return std::visit(
@@ -91,6 +91,6 @@ inline std::string render_rows(const model_info& m, row_span rows) {
   return std::to_string(rows.size()) + " rows";
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif
