@@ -6,51 +6,28 @@
 /// each given the model it works on as a `tether::model_info` (model_info.hpp): the table of its properties,
 /// where each lives in a row and how to read and write it, and its foreign keys. A connector reads and writes
 /// rows through that table and never sees a relation, a cache or a filter string; every name and value in a
-/// `tether::query` has been checked against the model before the connector is called. Since nothing in it
-/// depends on a model's C++ type, a connector is compiled once, whatever the number of models.
+/// `tether::query` (query.hpp) has been checked against the model before the connector is called, and a row it is
+/// given to store holds keys only, no relation's cached target, so a store may keep copies of the rows it is
+/// given. Since nothing in it depends on a model's C++ type, a connector is compiled once, whatever the number of
+/// models.
 
 #include <concepts>
 #include <cstddef>
-#include <cstdint>
 #include <functional>
 #include <memory>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <utility>
-#include <vector>
 
-#include <tether/filter.hpp>
-#include <tether/model.hpp>
-#include <tether/model_info.hpp>
+#include <tether/query.hpp>
 #include <tether/value.hpp>
 
 namespace tether {
 
-/// @brief A where tree whose property names are resolved to indexes and whose values fit the property types
-/// (an integer property gets `std::int64_t` operands, a real one `double`, a time one `time_point`).
-struct predicate {
-  std::size_t property = 0;  ///< index into the model's properties; unused for and_/or_
-  operator_kind op = operator_kind::and_;
-  std::vector<value> values;         ///< operands: one, two for between, any number for inq/nin
-  std::vector<predicate> children;   ///< for and_/or_
-};
-
-/// @brief One term of a sort.
-struct sort_key {
-  std::size_t property = 0;
-  bool descending = false;
-};
-
-/// @brief What a connector is asked to read or count, connector-neutral and checked against the model.
-struct query {
-  std::optional<predicate> where;      ///< none: every row
-  std::vector<std::size_t> fields;     ///< property indexes to read; empty: all. The id is always among them.
-  std::vector<sort_key> order;         ///< empty: by id ascending
-  std::optional<std::size_t> limit;
-  std::size_t skip = 0;
-};
+// Only named here: a connector includes model_info.hpp itself, and this seam stays free of the JSON library that
+// model_info.hpp needs for JSON properties.
+class model_info;
 
 /// @brief One round trip to the store, as `datasource::on_query` reports it. Valid during the call only.
 struct query_event {

@@ -19,7 +19,7 @@
 #include <tether/belongs_to.hpp>
 #include <tether/detail/describe_json.hpp>
 #include <tether/detail/relation_core.hpp>
-#include <tether/detail/json_value.hpp>
+#include <tether/detail/row_json.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
 #include <tether/model_info.hpp>
@@ -27,11 +27,10 @@
 namespace tether::detail {
 
 inline void write_json(nlohmann::json& j, const model_info& m, const void* row) {
-  j = nlohmann::json::object();
+  write_row_json(j, m, row);
+  if (!m.has_relations()) return;
   for (std::size_t i = 0; i < m.properties().size(); ++i) {
     const stored_property& p = m.property(i);
-    const void* member = m.member(row, i);
-    j[std::string(p.name)] = p.ops->to_json(member);
     if (p.relation == nullptr) continue;
     if (auto [loaded, target] = relation_of(m, row, i).answer(); loaded) {
       nlohmann::json& embedded = j[std::string(p.relation->name)];
@@ -42,21 +41,10 @@ inline void write_json(nlohmann::json& j, const model_info& m, const void* row) 
 }
 
 inline void read_json(const nlohmann::json& j, const model_info& m, void* row) {
-  if (!j.is_object()) {
-    throw validation_error("tether: " + std::string(m.name()) + " expects a JSON object, got " + describe_json(j));
-  }
+  expect_row_object(j, m);
   for (std::size_t i = 0; i < m.properties().size(); ++i) {
+    const nlohmann::json* found = read_row_property(j, m, row, i);
     const stored_property& p = m.property(i);
-    void* member = m.member(row, i);
-    const std::string name(p.name);
-    const auto found = j.find(name);
-    if (found != j.end()) {
-      p.ops->from_json(member, *found, m.name(), p.name);
-    } else if (!p.nullable && !p.is_id) {
-      throw validation_error("tether: " + std::string(m.name()) + "." + name + " is required and missing from the JSON");
-    } else {
-      p.ops->set(member, nullptr);
-    }
     if (p.relation == nullptr) continue;
     const auto embedded = j.find(std::string(p.relation->name));
     if (embedded == j.end()) continue;
@@ -64,14 +52,15 @@ inline void read_json(const nlohmann::json& j, const model_info& m, void* row) {
       relation_of(m, row, i).remember(nullptr);
       continue;
     }
+    void* member = m.member(row, i);
     const model_info& target_model = p.relation->target();
     const std::size_t referenced = p.relation->target_property;
     auto target = target_model.row().make_shared();
     read_json(*embedded, target_model, target.get());
     const value linked = target_model.get(target.get(), referenced);
-    if (found != j.end() && p.ops->get(member) != linked) {
-      throw validation_error("tether: " + std::string(m.name()) + "." + name + " is " + describe_json(*found) +
-                             " but the embedded " + std::string(p.relation->name) + " has " +
+    if (found != nullptr && p.ops->get(member) != linked) {
+      throw validation_error("tether: " + std::string(m.name()) + "." + std::string(p.name) + " is " +
+                             describe_json(*found) + " but the embedded " + std::string(p.relation->name) + " has " +
                              std::string(target_model.property(referenced).name) + " " +
                              describe_json(target_model.property(referenced).ops->to_json(
                                  target_model.member(target.get(), referenced))));

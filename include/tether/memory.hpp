@@ -37,15 +37,15 @@ public:
   static constexpr bool runs_inline = true;
 
   /// @brief A store that lives as long as the datasource.
-  memory() : db_(std::make_unique<detail::memory_database>(nullptr)) {}
+  memory() : db_(std::make_unique<detail::memory::memory_database>(nullptr)) {}
   /// @brief A store kept in `file` (a std::filesystem::path, or anything that makes one), read now if it exists.
   /// Throws connection_error when it is no data file. A template, so that only a program that keeps its data in a
   /// file compiles the file's code and the JSON parser it needs.
   template <class Path>
     requires std::constructible_from<std::filesystem::path, const Path&>
   explicit memory(const Path& file)
-      : db_(std::make_unique<detail::memory_database>(
-            std::make_unique<detail::json_memory_file<>>(std::filesystem::path(file)))) {}
+      : db_(std::make_unique<detail::memory::memory_database>(
+            std::make_unique<detail::memory::json_memory_file<>>(std::filesystem::path(file)))) {}
 
   void ensure_table(const model_info& m, const query_observer& log) {
     log(m.name(), "migrate", [&] { return "ensure " + std::string(m.name()); });
@@ -58,31 +58,31 @@ public:
   }
 
   void insert(const model_info& m, row_span rows, const query_observer& log) {
-    log(m.name(), "create", [&] { return detail::render_rows(m, rows); });
+    log(m.name(), "create", [&] { return detail::memory::render_rows(m, rows); });
     auto ids = db_->atomically([&] { return db_->insert(m, rows); });
-    for (std::size_t i = 0; i < rows.size(); ++i) m.set(rows[i], m.id_index(), detail::key_value(ids[i]));
+    for (std::size_t i = 0; i < rows.size(); ++i) m.set(rows[i], m.id_index(), detail::memory::key_value(ids[i]));
   }
 
   void select(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
-    log(m.name(), "find", [&] { return detail::render_query(m, q); });
+    log(m.name(), "find", [&] { return detail::memory::render_query(m, q); });
     db_->atomically([&] { db_->select(m, q, out); });
   }
 
   bool update(const model_info& m, const void* row, const query_observer& log) {
-    log(m.name(), "update", [&] { return detail::render_row(m, row); });
+    log(m.name(), "update", [&] { return detail::memory::render_row(m, row); });
     return db_->atomically([&] { return db_->update(m, row); });
   }
 
   bool remove(const model_info& m, const value& id, const query_observer& log) {
     log(m.name(), "delete", [&] { return "{\"id\":" + detail::describe(id) + "}"; });
-    const detail::memory_key key = std::holds_alternative<std::string>(id)
-                                       ? detail::memory_key(std::get<std::string>(id))
-                                       : detail::memory_key(std::get<std::int64_t>(id));
+    using detail::memory::memory_key;
+    const memory_key key = std::holds_alternative<std::string>(id) ? memory_key(std::get<std::string>(id))
+                                                                   : memory_key(std::get<std::int64_t>(id));
     return db_->atomically([&] { return db_->remove(m, key); });
   }
 
   std::size_t count(const model_info& m, const query& q, const query_observer& log) {
-    log(m.name(), "count", [&] { return detail::render_query(m, q); });
+    log(m.name(), "count", [&] { return detail::memory::render_query(m, q); });
     return db_->atomically([&] { return db_->count(m, q); });
   }
 
@@ -100,7 +100,7 @@ public:
   }
 
 private:
-  std::unique_ptr<detail::memory_database> db_;
+  std::unique_ptr<detail::memory::memory_database> db_;
 };
 
 static_assert(connector<memory>);

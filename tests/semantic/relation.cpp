@@ -546,3 +546,65 @@ TEST_CASE("an order loaded through a datasource that has been destroyed says so 
                     Catch::Contains("the datasource the owner was loaded through has been destroyed") &&
                         Catch::Contains("load the owner again through a repository of an open datasource"));
 }
+
+// A store is given keys, never a relation's cached target: the datasource hands a connector copies of rows that
+// hold one, so no store keeps a target alive or hands it back stale.
+TEST_CASE("create stores a loaded relation as its key: the row reads back unloaded, and the store holds no target") {
+  shop s;
+  const auto bob = std::make_shared<Customer>(s.bob);
+  Order o{};
+  o.amount = 5;
+  o.customer(bob);
+  s.orders.create(o);
+  CHECK(o.id != 0);
+  CHECK(o.customer() == bob);
+  const auto read = s.orders.find_by_id(o.id);
+  REQUIRE(read.has_value());
+  CHECK(read->customer.key() == s.bob.id);
+  CHECK_FALSE(read->customer.loaded());
+  CHECK(bob.use_count() == 2);  // `bob` and o's cache
+}
+
+TEST_CASE("update stores a loaded relation as its key: the row reads back unloaded, and the store holds no target") {
+  shop s;
+  Order o = s.stored_order(s.ann.id);
+  const auto bob = std::make_shared<Customer>(s.bob);
+  o.customer(bob);
+  s.orders.update(o);
+  CHECK(o.customer() == bob);
+  const auto read = s.orders.find_by_id(o.id);
+  REQUIRE(read.has_value());
+  CHECK(read->customer.key() == s.bob.id);
+  CHECK_FALSE(read->customer.loaded());
+  CHECK(bob.use_count() == 2);
+}
+
+TEST_CASE("a bulk create of rows of which some hold a loaded relation gives every row its generated id") {
+  shop s;
+  std::vector<Order> rows(3);
+  rows[0].customer = s.ann.id;
+  rows[1].customer(std::make_shared<Customer>(s.bob));
+  rows[2].customer(nullptr);
+  s.orders.create(rows);
+  CHECK(rows[1].customer()->name == "Bob");
+  for (const auto& row : rows) {
+    const auto stored = s.orders.find_by_id(row.id);
+    REQUIRE(stored.has_value());
+    CHECK(stored->customer.key() == row.customer.key());
+    CHECK_FALSE(stored->customer.loaded());
+  }
+  CHECK(rows[0].id != rows[1].id);
+  CHECK(rows[1].id != rows[2].id);
+  CHECK(rows[0].id != rows[2].id);
+}
+
+TEST_CASE("a refused create of a row with a loaded relation leaves the row as it was") {
+  shop s;
+  const auto ghost = std::make_shared<Customer>(Customer{99, "Ghost", std::nullopt});
+  Order o{};
+  o.customer(ghost);
+  CHECK_THROWS_AS(s.orders.create(o), tether::constraint_error);
+  CHECK(o.id == 0);
+  CHECK(o.customer() == ghost);
+  CHECK(s.orders.count() == 0);
+}

@@ -6,7 +6,9 @@
 /// the model, filters resolved to queries, includes planned and loaded, rows told the datasource they came
 /// from. Data flows one way: repository or relation -> these -> the connector seam.
 
+#include <cstddef>
 #include <memory>
+#include <new>
 #include <span>
 #include <string>
 #include <utility>
@@ -23,6 +25,48 @@
 
 namespace tether::detail {
 
+/// True when a relation of `row`, a row of m, holds an answer (a cached target, or the answer that none matched).
+inline bool holds_answers(const model_info& m, const void* row) {
+  if (!m.has_relations()) return false;
+  for (std::size_t i = 0; i < m.properties().size(); ++i)
+    if (m.property(i).relation != nullptr && relation_of(m, row, i).answer().first) return true;
+  return false;
+}
+
+/// Copies of rows that keep their keys and drop every relation's answer and origin: what a connector is given to
+/// store in place of rows that hold answers. A store may keep copies of what it is given (memory does), and a
+/// cached target kept there would stay alive with the row and come back, stale, with every read of it.
+class keys_only_rows {
+public:
+  /// Room for `capacity` rows of m.
+  keys_only_rows(const model_info& m, std::size_t capacity)
+      : model_(m),
+        rows_(static_cast<std::byte*>(::operator new(m.row().size * capacity, std::align_val_t(m.row().align)))) {}
+  keys_only_rows(const keys_only_rows&) = delete;
+  keys_only_rows& operator=(const keys_only_rows&) = delete;
+  ~keys_only_rows() {
+    while (count_ > 0) model_.row().destroy((*this)[--count_]);
+    ::operator delete(rows_, std::align_val_t(model_.row().align));
+  }
+
+  /// Appends a copy of `row` without its relations' answers; within the capacity.
+  void push_back(const void* row) {
+    void* copy = rows_ + count_ * model_.row().size;
+    model_.row().copy_construct(copy, row);
+    ++count_;
+    for (std::size_t i = 0; i < model_.properties().size(); ++i)
+      if (model_.property(i).relation != nullptr) relation_of(model_, copy, i).clear();
+  }
+
+  [[nodiscard]] void* operator[](std::size_t i) const noexcept { return rows_ + i * model_.row().size; }
+  [[nodiscard]] row_span rows() const noexcept { return {rows_, count_, model_.row().size}; }
+
+private:
+  const model_info& model_;
+  std::byte* rows_;
+  std::size_t count_ = 0;
+};
+
 inline void source::create(const model_info& m, row_span rows) {
   check_open();
   const stored_property& id = m.id();
@@ -34,7 +78,17 @@ inline void source::create(const model_info& m, row_span rows) {
                                " is a string id and must be given");
     }
   }
-  connector_insert(m, rows, observer());
+  bool answers = false;
+  for (std::size_t r = 0; r < rows.size() && !answers; ++r) answers = holds_answers(m, rows[r]);
+  if (!answers) {
+    connector_insert(m, rows, observer());
+  } else {
+    keys_only_rows stored(m, rows.size());
+    for (std::size_t r = 0; r < rows.size(); ++r) stored.push_back(rows[r]);
+    connector_insert(m, stored.rows(), observer());
+    // Generated ids went into the copies; the caller's rows get them now that all are stored.
+    for (std::size_t r = 0; r < rows.size(); ++r) m.set(rows[r], m.id_index(), m.get(stored[r], m.id_index()));
+  }
   adopt_origin(m, rows, id_);
 }
 
@@ -72,7 +126,15 @@ inline std::size_t source::count(const model_info& m, const condition& c) {
 
 inline void source::update(const model_info& m, const void* row) {
   check_open();
-  if (!connector_update(m, row, observer())) {
+  bool updated = false;
+  if (!holds_answers(m, row)) {
+    updated = connector_update(m, row, observer());
+  } else {
+    keys_only_rows stored(m, 1);
+    stored.push_back(row);
+    updated = connector_update(m, stored[0], observer());
+  }
+  if (!updated) {
     throw not_found("tether: cannot update " + std::string(m.name()) + " " + std::string(m.id().name) + " " +
                     describe(m.get(row, m.id_index())) + ": no such row");
   }

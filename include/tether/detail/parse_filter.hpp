@@ -16,8 +16,8 @@
 #include <nlohmann/json.hpp>
 
 #include <tether/detail/describe_json.hpp>
+#include <tether/detail/filter_tree.hpp>
 #include <tether/error.hpp>
-#include <tether/filter.hpp>
 
 namespace tether::detail {
 

@@ -22,12 +22,11 @@
 #include <tether/detail/memory/evaluate.hpp>
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
-#include <tether/detail/relation_core.hpp>
 #include <tether/error.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 /// One enforced foreign key as its target's table sees it: the referencing model and its key property.
 struct memory_referrer {
@@ -176,7 +175,6 @@ public:
     ids.reserve(rows.size());
     for (std::size_t r = 0; r < rows.size(); ++r) {
       held_row stored{&table, table.copy_row(rows[r])};
-      keep_keys_only(m, stored.row);
       assign_id(table, stored.row);
       check_references(m, stored.row);
       const auto id = table.id_of(stored.row);
@@ -225,7 +223,6 @@ public:
     const auto found = table.rows.find(table.id_of(row));
     if (found == table.rows.end()) return false;
     held_row stored{&table, table.copy_row(row)};
-    keep_keys_only(m, stored.row);
     check_references(m, stored.row);
     check_unique(table, stored.row);
     for (const auto& referrer : referrers_of(m)) {
@@ -338,12 +335,6 @@ private:
 
   const std::vector<memory_referrer>& referrers_of(const model_info& target) {
     return referrers_[&target];
-  }
-
-  /// A stored row keeps keys only: no cache, no origin.
-  static void keep_keys_only(const model_info& m, void* row) noexcept {
-    for (std::size_t i = 0; i < m.properties().size(); ++i)
-      if (m.property(i).relation != nullptr) relation_of(m, row, i).clear();
   }
 
   void assign_id(memory_table& table, void* row) {
@@ -600,6 +591,6 @@ private:
   std::vector<std::size_t> savepoints_;  ///< log positions of open transactions
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif

@@ -18,7 +18,7 @@
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 /// Orders a non-null property value (of any kind but string and JSON) against an operand already coerced to the
 /// property's kind.
@@ -135,6 +135,6 @@ inline void sort_rows(const model_info& m, std::vector<const void*>& rows, const
   });
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif

@@ -25,11 +25,11 @@
 #include <nlohmann/json.hpp>
 
 #include <tether/detail/memory/table.hpp>
+#include <tether/detail/row_json.hpp>
 #include <tether/error.hpp>
-#include <tether/json.hpp>
 #include <tether/model_info.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 /// What a memory database asks of the file it is kept in.
 class memory_file {
@@ -61,7 +61,7 @@ public:
       (void)id;
       void* row = table.new_row();
       try {
-        read_json(Json::parse(text.template get<std::string>()), m, row);
+        read_row_json(Json::parse(text.template get<std::string>()), m, row);
       } catch (...) {
         table.destroy_row(row);
         try {
@@ -122,7 +122,7 @@ private:
       std::string key = std::holds_alternative<std::string>(id) ? std::get<std::string>(id)
                                                                  : std::to_string(std::get<std::int64_t>(id));
       Json j;
-      write_json(j, table.model(), row);
+      write_row_json(j, table.model(), row);
       out[key] = j.dump();
     }
     return out;
@@ -144,6 +144,6 @@ private:
   Json stored_ = Json::object();  ///< file contents of models not opened yet
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif

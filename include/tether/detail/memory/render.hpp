@@ -6,15 +6,19 @@
 /// reads like what a LoopBack user would have written.
 
 #include <string>
+#include <type_traits>
+#include <variant>
 
 #include <nlohmann/json.hpp>
 
 #include <tether/connector.hpp>
-#include <tether/json.hpp>
+#include <tether/detail/row_json.hpp>
+#include <tether/detail/time.hpp>
 #include <tether/model_info.hpp>
+#include <tether/query.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 inline nlohmann::json value_json(const value& v) {
   return std::visit(
@@ -78,7 +82,7 @@ inline std::string render_query(const model_info& m, const query& q) {
 
 inline std::string render_row(const model_info& m, const void* row) {
   nlohmann::json j;
-  write_json(j, m, row);
+  write_row_json(j, m, row);
   return j.dump();
 }
 
@@ -87,6 +91,6 @@ inline std::string render_rows(const model_info& m, row_span rows) {
   return std::to_string(rows.size()) + " rows";
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif

@@ -21,7 +21,7 @@
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::memory {
 
 /// An id or another key property's value: keys are integers (of any width, as std::int64_t) or strings.
 using memory_key = std::variant<std::int64_t, std::string>;
@@ -175,6 +175,6 @@ private:
 /// A database's tables by model.
 using memory_tables = std::unordered_map<const model_info*, std::shared_ptr<memory_table>>;
 
-}  // namespace tether::detail
+}  // namespace tether::detail::memory
 
 #endif
