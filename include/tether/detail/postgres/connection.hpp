@@ -9,6 +9,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -32,31 +33,20 @@ public:
     const std::string timeout = std::to_string(std::max<std::int64_t>(1, connect_timeout.count()));
     const char* keywords[] = {"connect_timeout", "dbname", nullptr};
     const char* values[] = {timeout.c_str(), conninfo.c_str(), nullptr};
-    conn_ = PQconnectdbParams(keywords, values, 1);
-    if (conn_ == nullptr) throw connection_error("tether::postgres: out of memory connecting to " + conninfo);
-    if (PQstatus(conn_) != CONNECTION_OK) {
-      const std::string reason = postgres_message(PQerrorMessage(conn_));
-      PQfinish(conn_);
-      conn_ = nullptr;
-      throw connection_error("tether::postgres: cannot connect to " + describe_server(conninfo) + ": " + reason);
+    connection_.reset(PQconnectdbParams(keywords, values, 1));
+    PGconn* const conn = connection_.get();
+    if (conn == nullptr) throw connection_error("tether::postgres: out of memory connecting to " + conninfo);
+    if (PQstatus(conn) != CONNECTION_OK) {
+      throw connection_error("tether::postgres: cannot connect to " + describe_server(conninfo) + ": " +
+                             postgres_message(PQerrorMessage(conn)));
     }
-    where_ = std::string(PQhost(conn_)) + ":" + PQport(conn_) + "/" + PQdb(conn_);
+    where_ = std::string(PQhost(conn)) + ":" + PQport(conn) + "/" + PQdb(conn);
     // Notices ("table does not exist, skipping") are not the program's output.
-    PQsetNoticeProcessor(conn_, [](void*, const char*) {}, nullptr);
-    try {
-      exec("SET statement_timeout = " + std::to_string(statement_timeout.count()), "cannot set the statement timeout");
-    } catch (...) {
-      PQfinish(conn_);
-      conn_ = nullptr;
-      throw;
-    }
+    PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+    exec("SET statement_timeout = " + std::to_string(statement_timeout.count()), "cannot set the statement timeout");
   }
 
-  postgres_connection(const postgres_connection&) = delete;
-  postgres_connection& operator=(const postgres_connection&) = delete;
-  ~postgres_connection() { PQfinish(conn_); }
-
-  [[nodiscard]] PGconn* handle() const noexcept { return conn_; }
+  [[nodiscard]] PGconn* handle() const noexcept { return connection_.get(); }
   /// host:port/dbname, for messages.
   [[nodiscard]] const std::string& where() const noexcept { return where_; }
 
@@ -64,15 +54,15 @@ public:
   /// server while it sat idle. An idle session receives nothing (tether never LISTENs), so anything readable
   /// on its socket is the server's goodbye (a FATAL message, or the end of the stream): checked without waiting.
   [[nodiscard]] bool usable() const noexcept {
-    if (PQstatus(conn_) != CONNECTION_OK || PQtransactionStatus(conn_) != PQTRANS_IDLE) return false;
-    pollfd socket{PQsocket(conn_), POLLIN, 0};
+    if (PQstatus(handle()) != CONNECTION_OK || PQtransactionStatus(handle()) != PQTRANS_IDLE) return false;
+    pollfd socket{PQsocket(handle()), POLLIN, 0};
     return ::poll(&socket, 1, 0) == 0;
   }
 
   /// Runs statements that bind nothing (transaction control, DDL); `sql` may hold several.
   postgres_result exec(const std::string& sql, std::string_view what) {
-    postgres_result r(PQexec(conn_, sql.c_str()));
-    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, std::string(what) + " (" + sql + ")");
+    postgres_result r(PQexec(handle(), sql.c_str()));
+    if (!r.ok()) throw_postgres_error(handle(), r.get(), where_, std::string(what) + " (" + sql + ")");
     return r;
   }
 
@@ -92,29 +82,29 @@ public:
     if (found == prepared_.end()) {
       if (prepared_.size() >= statement_capacity) forget_statements();
       std::string name = "tether_" + std::to_string(++statement_counter_);
-      postgres_result made(PQprepare(conn_, name.c_str(), sql.c_str(), params.size(), params.types()));
-      if (!made.ok()) throw_postgres_error(conn_, made.get(), where_, what);
+      postgres_result made(PQprepare(handle(), name.c_str(), sql.c_str(), params.size(), params.types()));
+      if (!made.ok()) throw_postgres_error(handle(), made.get(), where_, what);
       found = prepared_.emplace(sql, std::move(name)).first;
     }
-    postgres_result r(PQexecPrepared(conn_, found->second.c_str(), params.size(), params.values(), params.lengths(),
+    postgres_result r(PQexecPrepared(handle(), found->second.c_str(), params.size(), params.values(), params.lengths(),
                                      params.formats(), 1));
-    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+    if (!r.ok()) throw_postgres_error(handle(), r.get(), where_, what);
     return r;
   }
 
   /// Runs `sql`, a `COPY ... FROM STDIN`, sending `data` as its rows.
   postgres_result copy_in(const std::string& sql, std::string_view data, std::string_view what) {
-    postgres_result started(PQexec(conn_, sql.c_str()));
-    if (PQresultStatus(started.get()) != PGRES_COPY_IN) throw_postgres_error(conn_, started.get(), where_, what);
+    postgres_result started(PQexec(handle(), sql.c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_IN) throw_postgres_error(handle(), started.get(), where_, what);
     constexpr std::size_t piece = std::size_t{1} << 20;
     bool sent = true;
     for (std::size_t at = 0; sent && at < data.size(); at += piece)
-      sent = PQputCopyData(conn_, data.data() + at, static_cast<int>(std::min(piece, data.size() - at))) == 1;
-    sent = PQputCopyEnd(conn_, sent ? nullptr : "tether: sending the rows failed") == 1 && sent;
+      sent = PQputCopyData(handle(), data.data() + at, static_cast<int>(std::min(piece, data.size() - at))) == 1;
+    sent = PQputCopyEnd(handle(), sent ? nullptr : "tether: sending the rows failed") == 1 && sent;
     // The COPY's outcome, then the end of its results.
-    postgres_result r(PQgetResult(conn_));
-    while (PGresult* more = PQgetResult(conn_)) PQclear(more);
-    if (!sent || !r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+    postgres_result r(PQgetResult(handle()));
+    while (PGresult* more = PQgetResult(handle())) PQclear(more);
+    if (!sent || !r.ok()) throw_postgres_error(handle(), r.get(), where_, what);
     return r;
   }
 
@@ -128,9 +118,9 @@ private:
   /// Runs `sql` once, unprepared, with results in text (`result_format` 0) or binary (1).
   postgres_result run_unnamed(const std::string& sql, postgres_params& params, std::string_view what,
                               int result_format) {
-    postgres_result r(PQexecParams(conn_, sql.c_str(), params.size(), params.types(), params.values(),
+    postgres_result r(PQexecParams(handle(), sql.c_str(), params.size(), params.types(), params.values(),
                                    params.lengths(), params.formats(), result_format));
-    if (!r.ok()) throw_postgres_error(conn_, r.get(), where_, what);
+    if (!r.ok()) throw_postgres_error(handle(), r.get(), where_, what);
     return r;
   }
 
@@ -154,7 +144,11 @@ private:
     return "\"" + shown + "\"";
   }
 
-  PGconn* conn_ = nullptr;
+  struct closer {
+    void operator()(PGconn* conn) const noexcept { PQfinish(conn); }
+  };
+
+  std::unique_ptr<PGconn, closer> connection_;
   std::string where_;
   std::unordered_map<std::string, std::string> prepared_;
   std::uint64_t statement_counter_ = 0;

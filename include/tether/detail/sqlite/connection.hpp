@@ -6,6 +6,7 @@
 /// the busy timeout, foreign keys enforced, WAL for files, and `tether_like`, the LIKE of the memory connector.
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -20,47 +21,37 @@ namespace tether::detail {
 class sqlite_connection {
 public:
   sqlite_connection(std::string file, std::chrono::milliseconds busy_timeout) : file_(std::move(file)) {
-    const int rc = sqlite3_open_v2(file_.c_str(), &db_,
+    sqlite3* opened = nullptr;
+    const int rc = sqlite3_open_v2(file_.c_str(), &opened,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
+    db_.reset(opened);  // SQLite hands out a handle even when opening fails; it must be closed all the same
     if (rc != SQLITE_OK) {
-      const std::string reason = db_ != nullptr ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
-      sqlite3_close_v2(db_);
-      db_ = nullptr;
-      throw connection_error("tether::sqlite: cannot open " + file_ + ": " + reason);
+      throw connection_error("tether::sqlite: cannot open " + file_ + ": " +
+                             (opened != nullptr ? sqlite3_errmsg(opened) : sqlite3_errstr(rc)));
     }
-    try {
-      sqlite3_extended_result_codes(db_, 1);
-      sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
-      // A double-quoted name that matches no column must be an error, not a string literal.
-      sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
-      sqlite3_db_config(db_, SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
-      // The first statement reads the file: a file that is no database fails here, naming itself.
-      exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys");
-      if (!in_memory()) exec("PRAGMA journal_mode = WAL", "cannot switch to WAL");
-      register_like();
-    } catch (...) {
-      sqlite3_close_v2(db_);
-      db_ = nullptr;
-      throw;
-    }
+    sqlite3_extended_result_codes(handle(), 1);
+    sqlite3_busy_timeout(handle(), static_cast<int>(busy_timeout.count()));
+    // A double-quoted name that matches no column must be an error, not a string literal.
+    sqlite3_db_config(handle(), SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+    sqlite3_db_config(handle(), SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
+    // The first statement reads the file: a file that is no database fails here, naming itself.
+    exec("PRAGMA foreign_keys = ON", "cannot enable foreign keys");
+    if (!in_memory()) exec("PRAGMA journal_mode = WAL", "cannot switch to WAL");
+    register_like();
   }
 
-  sqlite_connection(const sqlite_connection&) = delete;
-  sqlite_connection& operator=(const sqlite_connection&) = delete;
-  ~sqlite_connection() { sqlite3_close_v2(db_); }
-
-  [[nodiscard]] sqlite3* handle() const noexcept { return db_; }
+  [[nodiscard]] sqlite3* handle() const noexcept { return db_.get(); }
   [[nodiscard]] const std::string& file() const noexcept { return file_; }
 
   /// Runs statements that bind nothing and return nothing of interest (pragmas, transaction control, DDL).
   void exec(const std::string& sql, std::string_view what) {
     char* message = nullptr;
-    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &message);
+    const int rc = sqlite3_exec(handle(), sql.c_str(), nullptr, nullptr, &message);
     sqlite3_free(message);
     if (rc != SQLITE_OK) fail(rc, std::string(what) + " (" + sql + ")");
   }
 
-  [[noreturn]] void fail(int rc, std::string_view what) const { throw_sqlite_error(db_, rc, file_, what); }
+  [[noreturn]] void fail(int rc, std::string_view what) const { throw_sqlite_error(handle(), rc, file_, what); }
 
 private:
   [[nodiscard]] bool in_memory() const noexcept {
@@ -71,7 +62,7 @@ private:
   // literal); SQLite's own LIKE counts `_` in UTF-8 characters and folds ASCII case.
   void register_like() {
     const int rc = sqlite3_create_function_v2(
-        db_, "tether_like", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
+        handle(), "tether_like", 2, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS, nullptr,
         [](sqlite3_context* context, int, sqlite3_value** args) {
           if (sqlite3_value_type(args[0]) == SQLITE_NULL || sqlite3_value_type(args[1]) == SQLITE_NULL) {
             sqlite3_result_null(context);
@@ -87,8 +78,12 @@ private:
     if (rc != SQLITE_OK) fail(rc, "cannot register tether_like");
   }
 
+  struct closer {
+    void operator()(sqlite3* db) const noexcept { sqlite3_close_v2(db); }
+  };
+
   std::string file_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite3, closer> db_;
 };
 
 }  // namespace tether::detail
