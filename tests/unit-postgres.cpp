@@ -748,24 +748,24 @@ TEST_CASE("postgres: a bulk create into a table whose columns COPY cannot fill g
 }
 
 TEST_CASE("postgres: a statement of many parameters runs unprepared, so bulk creates of many sizes keep no plan each") {
-  using tether::detail::postgres_connection;
-  postgres_connection c(tether_test::postgres_server(), std::chrono::seconds(5), std::chrono::milliseconds(0));
+  using tether::detail::postgres::connection;
+  connection c(tether_test::postgres_server(), std::chrono::seconds(5), std::chrono::milliseconds(0));
   // The sum of n parameters, as one statement of n parameters: a shape per n, as multi-row INSERTs have.
   const auto sum_of = [&](int n) {
     std::string sql = "SELECT sum(x)::int8 FROM (VALUES ";
-    tether::detail::postgres_params params;
+    tether::detail::postgres::parameters params;
     for (int i = 1; i <= n; ++i) {
       sql += (i == 1 ? "($" : ", ($") + std::to_string(i) + "::int8)";
-      tether::detail::add_int8(params, i);
+      tether::detail::postgres::add_int8(params, i);
     }
     const auto r = c.run(sql + ") AS v(x)", params, "sum");
-    return tether::detail::read_postgres_int8(r, 0, 0);
+    return tether::detail::postgres::read_int8(r, 0, 0);
   };
   const auto kept_statements = [&] {
-    tether::detail::postgres_params none;
+    tether::detail::postgres::parameters none;
     return std::string(c.query_text("SELECT count(*) FROM pg_prepared_statements", none, "count").bytes(0, 0));
   };
-  const int limit = postgres_connection::prepared_parameter_limit;
+  const int limit = connection::prepared_parameter_limit;
 
   CHECK(sum_of(3) == 6);
   CHECK(sum_of(3) == 6);

@@ -435,7 +435,7 @@ TEST_CASE("sqlite: the statements a model keeps are prepared again after a migra
   CHECK(customers.find_by_id(carol.id)->name == "Caroline");
 
   // More shapes than the statement cache holds empty it of those shapes.
-  for (std::size_t n = 1; n <= tether::detail::sqlite_statement_cache::capacity + 8; ++n)
+  for (std::size_t n = 1; n <= tether::detail::sqlite::statement_cache::capacity + 8; ++n)
     (void)orders.count(tether::where("id", tether::inq(std::vector<std::int64_t>(n, 1))));
   auto third = *orders.find_by_id(5);
   CHECK(third.customer.get().get()->name == "Bob");
@@ -450,16 +450,16 @@ TEST_CASE("sqlite: includes of any length keep a model's lookup statements prepa
   // keys: the lookup is prepared once and stays prepared (the one statement of its text counts both runs).
   namespace detail = tether::detail;
   const tether::model_info& customer = tether::model_info_of<Customer>();
-  detail::sqlite_connection connection(":memory:", std::chrono::milliseconds(0));
+  detail::sqlite::connection connection(":memory:", std::chrono::milliseconds(0));
   const auto dialect = detail::sqlite::dialect(
       static_cast<std::size_t>(sqlite3_limit(connection.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1)));
   connection.exec(detail::sql::create_table(dialect, customer), "cannot create Customer");
-  detail::sqlite_statement_cache cache(connection);
+  detail::sqlite::statement_cache cache(connection);
   const detail::sqlite::model_sql fixed(dialect, customer);
   const auto lookup = fixed.lookup(customer.id_index(), true);
-  detail::sqlite_statement_slot slot;
+  detail::sqlite::statement_slot slot;
   const auto run_lookup = [&] {
-    detail::sqlite_run run(cache.get(lookup.text, slot));
+    detail::sqlite::run run(cache.get(lookup.text, slot));
     run->bind_int(1, 1);
     (void)run->step();
   };
@@ -479,9 +479,9 @@ TEST_CASE("sqlite: includes of any length keep a model's lookup statements prepa
     tether::query include;
     include.where = tether::predicate{customer.id_index(), tether::operator_kind::inq, {keys.begin(), keys.end()}, {}};
     const auto sql = detail::sql::select(dialect, customer, include, detail::selected_properties(customer, include));
-    detail::sqlite_run run(cache.get(sql.text));
+    detail::sqlite::run run(cache.get(sql.text));
     int index = 1;
-    for (const auto& key : sql.operands) detail::bind_operand(*run, index++, *key.single);
+    for (const auto& key : sql.operands) detail::sqlite::bind_operand(*run, index++, *key.single);
     while (run->step()) {
     }
   }

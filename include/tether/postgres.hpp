@@ -89,20 +89,20 @@ public:
 
   void ensure_table(const model_info& m, const query_observer& log) {
     const std::string table(m.name());
-    with_connection([&](detail::postgres_connection& c, bool in_transaction) {
+    with_connection([&](detail::postgres::connection& c, bool in_transaction) {
       write(c, in_transaction, true, [&] {
         for (const auto& index : detail::sql::target_indexes(dialect, m)) {
-          if (index.table != table && !detail::postgres_table_exists(c, std::string(index.table))) continue;
+          if (index.table != table && !detail::postgres::table_exists(c, std::string(index.table))) continue;
           try {
             migrate(c, m, log, index.sql);
-          } catch (const detail::postgres_constraint_failure& e) {
+          } catch (const detail::postgres::constraint_violation& e) {
             detail::constraint_failure refused(detail::constraint_kind::duplicates_held, table);
             refused.target_model = index.table;
             refused.reason = e.what();
             detail::throw_constraint_failure(refused);
           }
         }
-        if (!detail::postgres_table_exists(c, table)) {
+        if (!detail::postgres::table_exists(c, table)) {
           migrate(c, m, log, detail::sql::create_table(dialect, m));
         } else {
           const auto existing = column_types(c, table);
@@ -125,9 +125,9 @@ public:
 
   void drop_table(const model_info& m, const query_observer& log) {
     const std::string table(m.name());
-    with_connection([&](detail::postgres_connection& c, bool in_transaction) {
+    with_connection([&](detail::postgres::connection& c, bool in_transaction) {
       write(c, in_transaction, true, [&] {
-        auto restore = detail::check_postgres_drop(c, table);
+        auto restore = detail::postgres::check_drop(c, table);
         migrate(c, m, log, "DROP TABLE IF EXISTS " + detail::quote_identifier(table) + " CASCADE");
         std::lock_guard lock(state_->mutex);
         state_->sequences.erase(table);
@@ -145,7 +145,7 @@ public:
     const std::size_t per_statement = std::max<std::size_t>(1, max_parameters / columns);
     const bool integer_id = m.id().kind == value_kind::integer;
     std::vector<std::optional<std::int64_t>> generated(rows.size());
-    with_connection([&](detail::postgres_connection& c, bool in_transaction) {
+    with_connection([&](detail::postgres::connection& c, bool in_transaction) {
       try {
         write(c, in_transaction, rows.size() > per_statement, [&] {
           // Looked up inside the write, so that inside the caller's transaction a table that does not exist fails
@@ -166,8 +166,8 @@ public:
           }
           if (highest_given) move_sequence_past(c, m, log, sequence, *highest_given);
         });
-      } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_write(c, m, detail::postgres_culprit(c, m, rows, e), e, "create");
+      } catch (const detail::postgres::constraint_violation& e) {
+        detail::postgres::explain_write(c, m, detail::postgres::culprit(c, m, rows, e), e, "create");
       }
     });
     // Only now that the whole insert is committed (or part of the caller's transaction) do the rows learn ids.
@@ -178,15 +178,15 @@ public:
   void select(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
     const auto columns = detail::selected_properties(m, q);
     const auto sql = detail::sql::select(dialect, m, q, columns);
-    detail::postgres_params params;
+    detail::postgres::parameters params;
     bind_operands(params, sql);
-    if (q.skip > 0) detail::add_int8(params, detail::sql::bound_count(q.skip));
+    if (q.skip > 0) detail::postgres::add_int8(params, detail::sql::bound_count(q.skip));
     log(m.name(), "find", [&] { return sql.text; });
-    with_connection([&](detail::postgres_connection& c, bool) {
+    with_connection([&](detail::postgres::connection& c, bool) {
       const auto r = run(c, m, sql.text, params, "find");
-      auto readers = detail::postgres_readers(m, columns, r);
+      auto readers = detail::postgres::column_readers(m, columns, r);
       out.reserve(static_cast<std::size_t>(r.rows()));
-      for (int row = 0; row < r.rows(); ++row) detail::read_postgres_row(r, row, readers, out.append());
+      for (int row = 0; row < r.rows(); ++row) detail::postgres::read_row(r, row, readers, out.append());
     });
   }
 
@@ -205,32 +205,32 @@ public:
       return rows.shared().empty() ? nullptr : std::move(rows.shared().front());
     }
     const std::string& sql = statements.lookups[property];
-    detail::postgres_params params;
-    detail::add_operand(params, key, m.property(property).kind);
+    detail::postgres::parameters params;
+    detail::postgres::add_operand(params, key, m.property(property).kind);
     log(m.name(), "find", [&] { return sql; });
-    return with_connection([&](detail::postgres_connection& c, bool) -> std::shared_ptr<void> {
+    return with_connection([&](detail::postgres::connection& c, bool) -> std::shared_ptr<void> {
       const auto r = run(c, m, sql, params, "find");
       if (r.rows() == 0) return nullptr;
-      auto readers = detail::postgres_readers(m, statements.all_columns, r);
+      auto readers = detail::postgres::column_readers(m, statements.all_columns, r);
       auto row = m.row().make_shared();
-      detail::read_postgres_row(r, 0, readers, row.get());
+      detail::postgres::read_row(r, 0, readers, row.get());
       return row;
     });
   }
 
   bool update(const model_info& m, const void* row, const query_observer& log) {
     const std::string& sql = statements_of(m).update;
-    detail::postgres_params params;
+    detail::postgres::parameters params;
     for (std::size_t i = 0; i < m.properties().size(); ++i)
-      if (i != m.id_index()) detail::add_member(params, m.property(i), m.member(row, i));
-    detail::add_member(params, m.id(), m.member(row, m.id_index()));
+      if (i != m.id_index()) detail::postgres::add_member(params, m.property(i), m.member(row, i));
+    detail::postgres::add_member(params, m.id(), m.member(row, m.id_index()));
     log(m.name(), "update", [&] { return sql; });
     bool changed = false;
-    with_connection([&](detail::postgres_connection& c, bool in_transaction) {
+    with_connection([&](detail::postgres::connection& c, bool in_transaction) {
       try {
         write(c, in_transaction, false, [&] { changed = run(c, m, sql, params, "update").affected() > 0; });
-      } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_write(c, m, row, e, "update");
+      } catch (const detail::postgres::constraint_violation& e) {
+        detail::postgres::explain_write(c, m, row, e, "update");
       }
     });
     return changed;
@@ -238,15 +238,15 @@ public:
 
   bool remove(const model_info& m, const value& id, const query_observer& log) {
     const std::string& sql = statements_of(m).remove;
-    detail::postgres_params params;
-    detail::add_operand(params, id, m.id().kind);
+    detail::postgres::parameters params;
+    detail::postgres::add_operand(params, id, m.id().kind);
     log(m.name(), "delete", [&] { return sql; });
     bool removed = false;
-    with_connection([&](detail::postgres_connection& c, bool in_transaction) {
+    with_connection([&](detail::postgres::connection& c, bool in_transaction) {
       try {
         write(c, in_transaction, false, [&] { removed = run(c, m, sql, params, "delete").affected() > 0; });
-      } catch (const detail::postgres_constraint_failure& e) {
-        detail::explain_postgres_removal(c, m, id, e);
+      } catch (const detail::postgres::constraint_violation& e) {
+        detail::postgres::explain_removal(c, m, id, e);
       }
     });
     return removed;
@@ -254,12 +254,12 @@ public:
 
   std::size_t count(const model_info& m, const query& q, const query_observer& log) {
     const auto sql = detail::sql::count(dialect, m, q);
-    detail::postgres_params params;
+    detail::postgres::parameters params;
     bind_operands(params, sql);
     log(m.name(), "count", [&] { return sql.text; });
-    return with_connection([&](detail::postgres_connection& c, bool) {
+    return with_connection([&](detail::postgres::connection& c, bool) {
       const auto r = run(c, m, sql.text, params, "count");
-      return static_cast<std::size_t>(detail::read_postgres_int8(r, 0, 0));
+      return static_cast<std::size_t>(detail::postgres::read_int8(r, 0, 0));
     });
   }
 
@@ -355,7 +355,7 @@ private:
   struct state {
     state(std::string conninfo, const postgres_options& options)
         : pool(std::move(conninfo), options.pool_size, options.connect_timeout, options.statement_timeout) {}
-    detail::postgres_pool pool;
+    detail::postgres::pool pool;
     std::mutex mutex;
     /// Per dropped table, the statements that put back the foreign keys other tables had to it.
     std::map<std::string, std::vector<std::string>> dropped_keys;
@@ -370,7 +370,7 @@ private:
   /// A transaction's connection, pinned to the thread that began it.
   struct pin {
     const state* owner;
-    detail::postgres_pool::lease connection;
+    detail::postgres::pool::lease connection;
     int depth;  ///< open transactions, the outermost a real one, the others savepoints
   };
 
@@ -400,7 +400,7 @@ private:
   /// Calls `f(connection, in_transaction)` on this thread's transaction connection, or a leased one. (The return
   /// type is spelled out: the operations above use it before this definition.)
   template <class F>
-  std::invoke_result_t<F&, detail::postgres_connection&, bool> with_connection(F&& f) {
+  std::invoke_result_t<F&, detail::postgres::connection&, bool> with_connection(F&& f) {
     if (pin* p = pinned()) return f(*p->connection, true);
     auto lease = state_->pool.acquire();
     return f(*lease, false);
@@ -410,7 +410,7 @@ private:
   /// the whole transaction otherwise), in a transaction of its own when it runs several statements, and as
   /// it is when it is one statement.
   template <class F>
-  static void write(detail::postgres_connection& c, bool in_transaction, bool several, F&& f) {
+  static void write(detail::postgres::connection& c, bool in_transaction, bool several, F&& f) {
     if (!in_transaction && !several) return f();
     c.exec(in_transaction ? "SAVEPOINT tether_write" : "BEGIN", "cannot begin a write");
     try {
@@ -422,20 +422,20 @@ private:
     }
   }
 
-  static detail::postgres_result run(detail::postgres_connection& c, const model_info& m, const std::string& sql,
-                                     detail::postgres_params& params, const char* operation) {
+  static detail::postgres::result run(detail::postgres::connection& c, const model_info& m, const std::string& sql,
+                                     detail::postgres::parameters& params, const char* operation) {
     return hinted(m, operation, [&](const std::string& what) { return c.run(sql, params, what); });
   }
 
   /// Calls `f("cannot <operation> <model>")`; an error that is neither the connection's nor a constraint's
   /// gains the hint that the table may lack migration.
   template <class F>
-  static detail::postgres_result hinted(const model_info& m, const char* operation, F&& f) {
+  static detail::postgres::result hinted(const model_info& m, const char* operation, F&& f) {
     try {
       return f(std::string("cannot ") + operation + " " + std::string(m.name()));
     } catch (const connection_error&) {
       throw;
-    } catch (const detail::postgres_constraint_failure&) {
+    } catch (const detail::postgres::constraint_violation&) {
       throw;
     } catch (const error& e) {
       throw error(std::string(e.what()) + " (is the table of " + std::string(m.name()) +
@@ -443,17 +443,17 @@ private:
     }
   }
 
-  static void migrate(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+  static void migrate(detail::postgres::connection& c, const model_info& m, const query_observer& log,
                       const std::string& sql) {
     log(m.name(), "migrate", [&] { return sql; });
     c.exec(sql, "cannot migrate " + std::string(m.name()));
   }
 
   /// The columns of `table`: name to type OID (as text).
-  static std::map<std::string, std::string, std::less<>> column_types(detail::postgres_connection& c,
+  static std::map<std::string, std::string, std::less<>> column_types(detail::postgres::connection& c,
                                                                       const std::string& table) {
-    detail::postgres_params params;
-    detail::add_text(params, detail::quote_identifier(table));
+    detail::postgres::parameters params;
+    detail::postgres::add_text(params, detail::quote_identifier(table));
     const auto r = c.query_text(
         "SELECT attname, atttypid FROM pg_attribute WHERE attrelid = $1::regclass AND attnum > 0 AND NOT attisdropped",
         params, "cannot read the columns of " + table);
@@ -462,11 +462,11 @@ private:
     return types;
   }
 
-  static void bind_operands(detail::postgres_params& params, const detail::sql::statement_text& sql) {
+  static void bind_operands(detail::postgres::parameters& params, const detail::sql::statement_text& sql) {
     for (const auto& o : sql.operands) {
-      if (o.pattern != detail::sql::operand::no_pattern) detail::add_text(params, sql.pattern_of(o));
-      else if (o.list != nullptr) detail::add_operand_array(params, *o.list, o.kind);
-      else detail::add_operand(params, *o.single, o.kind);
+      if (o.pattern != detail::sql::operand::no_pattern) detail::postgres::add_text(params, sql.pattern_of(o));
+      else if (o.list != nullptr) detail::postgres::add_operand_array(params, *o.list, o.kind);
+      else detail::postgres::add_operand(params, *o.single, o.kind);
     }
   }
 
@@ -479,7 +479,7 @@ private:
   /// reads it back (RETURNING of one row). Several rows of which some generate their ids go through
   /// `numbered_insert_sql`, which answers each row's id by the row's number: a multi-row INSERT's RETURNING gives
   /// no documented order. Rows that all give their ids are a plain INSERT.
-  void insert_chunk(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+  void insert_chunk(detail::postgres::connection& c, const model_info& m, const query_observer& log,
                     const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated,
                     std::optional<std::int64_t>& highest_given) {
     const std::size_t columns = m.properties().size();
@@ -489,12 +489,12 @@ private:
     std::size_t generating = 0;
     for (std::size_t r = 0; r < rows.size(); ++r) generating += detail::sql::id_is_generated(m, rows[r]) ? 1 : 0;
     if (rows.size() == 1 && generating == 1 && !statements.insert_generated.empty()) {
-      detail::postgres_params params;
+      detail::postgres::parameters params;
       for (std::size_t i = 0; i < columns; ++i)
-        if (i != id_index) detail::add_member(params, m.property(i), m.member(rows[0], i));
+        if (i != id_index) detail::postgres::add_member(params, m.property(i), m.member(rows[0], i));
       log(m.name(), "create", [&] { return statements.insert_generated; });
       const auto r = run(c, m, statements.insert_generated, params, "create");
-      generated[0] = detail::read_postgres_int8(r, 0, 0);
+      generated[0] = detail::postgres::read_int8(r, 0, 0);
       return;
     }
     const bool numbered = generating > 0;
@@ -505,21 +505,21 @@ private:
             ? statements.insert_one
             : (built = numbered ? numbered_insert_sql(m, rows.size(), sequence, id_parameter)
                                 : detail::sql::insert(dialect, m, rows.size(), true));
-    detail::postgres_params params;
+    detail::postgres::parameters params;
     params.reserve(rows.size() * columns, rows.size() * columns * 16);
     for (std::size_t r = 0; r < rows.size(); ++r) {
       const void* row = rows[r];
       for (std::size_t i = 0; i < columns; ++i) {
         if (i != id_index || !integer_id) {
-          detail::add_member(params, m.property(i), m.member(row, i));
+          detail::postgres::add_member(params, m.property(i), m.member(row, i));
         } else if (!id_parameter) {
           continue;
         } else if (detail::sql::id_is_generated(m, row)) {
-          params.add_null(detail::postgres_oid::int8);
+          params.add_null(detail::postgres::oid::int8);
         } else {
           const std::int64_t id = given_id(m, row);
           highest_given = std::max(highest_given.value_or(id), id);
-          detail::add_int8(params, id);
+          detail::postgres::add_int8(params, id);
         }
       }
     }
@@ -528,7 +528,7 @@ private:
     if (!numbered) return;
     for (std::size_t k = 0; k < rows.size(); ++k)
       if (detail::sql::id_is_generated(m, rows[k]))
-        generated[k] = detail::read_postgres_int8(r, static_cast<int>(k), 0);
+        generated[k] = detail::postgres::read_int8(r, static_cast<int>(k), 0);
   }
 
   /// An INSERT of `rows` rows (of a model with an integer id) that answers every row's id in row order: the rows
@@ -580,20 +580,20 @@ private:
 
   /// Reserves from the id's sequence, in one round trip, an id for each of `rows` whose id is to be generated,
   /// in ascending order along the rows (a sequence hands out each id once, whether or not the insert commits).
-  void reserve_ids(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+  void reserve_ids(detail::postgres::connection& c, const model_info& m, const query_observer& log,
                    const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated) {
     if (!m.id().generated) return;
     std::int64_t wanted = 0;
     for (std::size_t k = 0; k < rows.size(); ++k) wanted += detail::sql::id_is_generated(m, rows[k]) ? 1 : 0;
     if (wanted == 0) return;
     const std::string sql = "SELECT nextval(" + sequence + ") FROM generate_series(1, $1)";
-    detail::postgres_params params;
-    detail::add_int8(params, wanted);
+    detail::postgres::parameters params;
+    detail::postgres::add_int8(params, wanted);
     log(m.name(), "create", [&] { return sql; });
     const auto r = run(c, m, sql, params, "create");
     std::vector<std::int64_t> ids;
     ids.reserve(static_cast<std::size_t>(r.rows()));
-    for (int i = 0; i < r.rows(); ++i) ids.push_back(detail::read_postgres_int8(r, i, 0));
+    for (int i = 0; i < r.rows(); ++i) ids.push_back(detail::postgres::read_int8(r, i, 0));
     std::sort(ids.begin(), ids.end());
     std::size_t next = 0;
     for (std::size_t k = 0; k < rows.size(); ++k)
@@ -602,7 +602,7 @@ private:
 
   /// All `rows` by one binary `COPY ... FROM STDIN`. COPY returns no ids, so the ids to generate are reserved
   /// from the id's sequence first, in one round trip, and sent as the rows' ids.
-  void copy_rows(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+  void copy_rows(detail::postgres::connection& c, const model_info& m, const query_observer& log,
                  const std::string& sequence, row_span rows, std::span<std::optional<std::int64_t>> generated,
                  std::optional<std::int64_t>& highest_given) {
     const std::size_t columns = m.properties().size();
@@ -610,21 +610,21 @@ private:
     const bool integer_id = m.id().generated;
     reserve_ids(c, m, log, sequence, rows, generated);
     std::string data("PGCOPY\n\377\r\n\0", 11);
-    detail::append_big_endian(data, 0, 4);  // flags
-    detail::append_big_endian(data, 0, 4);  // header extension
+    detail::postgres::append_big_endian(data, 0, 4);  // flags
+    detail::postgres::append_big_endian(data, 0, 4);  // header extension
     data.reserve(rows.size() * columns * 16);
     for (std::size_t k = 0; k < rows.size(); ++k) {
       const void* row = rows[k];
-      detail::append_big_endian(data, columns, 2);
+      detail::postgres::append_big_endian(data, columns, 2);
       for (std::size_t i = 0; i < columns; ++i) {
         if (i == id_index && integer_id) {
-          detail::append_copy_int8(data, row_id(m, row, generated[k], highest_given));
+          detail::postgres::append_copy_int8(data, row_id(m, row, generated[k], highest_given));
         } else {
-          detail::append_copy_member(data, m.property(i), m.member(row, i));
+          detail::postgres::append_copy_member(data, m.property(i), m.member(row, i));
         }
       }
     }
-    detail::append_big_endian(data, 0xffff, 2);  // the end of the rows
+    detail::postgres::append_big_endian(data, 0xffff, 2);  // the end of the rows
     const std::string& sql = statements_of(m).copy;
     log(m.name(), "create", [&] { return sql; });
     hinted(m, "create", [&](const std::string& what) { return c.copy_in(sql, data, what); });
@@ -632,7 +632,7 @@ private:
 
   /// Whether every column of m's table has the type binary COPY rows carry for its property (as automigrate
   /// makes them); a narrower one, such as `integer` for an integer property, would refuse them.
-  bool copies_into(detail::postgres_connection& c, const model_info& m) {
+  bool copies_into(detail::postgres::connection& c, const model_info& m) {
     const std::string table(m.name());
     {
       std::lock_guard lock(state_->mutex);
@@ -642,7 +642,7 @@ private:
     bool fits = true;
     for (const auto& p : m.properties()) {
       const auto found = types.find(p.name);
-      fits = fits && found != types.end() && found->second == std::to_string(detail::postgres_type_of(p.kind));
+      fits = fits && found != types.end() && found->second == std::to_string(detail::postgres::type_of(p.kind));
     }
     std::lock_guard lock(state_->mutex);
     state_->copyable[table] = fits;
@@ -650,32 +650,32 @@ private:
   }
 
   /// After ids were given explicitly: the sequence never hands out one of them (nor any id again).
-  static void move_sequence_past(detail::postgres_connection& c, const model_info& m, const query_observer& log,
+  static void move_sequence_past(detail::postgres::connection& c, const model_info& m, const query_observer& log,
                                  const std::string& sequence, std::int64_t id) {
     const std::string sql = "SELECT setval(" + sequence + ", GREATEST($1, nextval(" + sequence + ")))";
-    detail::postgres_params params;
-    detail::add_int8(params, id);
+    detail::postgres::parameters params;
+    detail::postgres::add_int8(params, id);
     log(m.name(), "create", [&] { return sql; });
     run(c, m, sql, params, "create");
   }
 
   /// m's id sequence as a constant of the SQL text (`'schema."Order_id_seq"'::regclass`), looked up once: the
   /// server resolves it when it parses the statement, where pg_get_serial_sequence would run once per row.
-  std::string sequence_of(detail::postgres_connection& c, const model_info& m) {
+  std::string sequence_of(detail::postgres::connection& c, const model_info& m) {
     const std::string table(m.name());
     {
       std::lock_guard lock(state_->mutex);
       if (auto found = state_->sequences.find(table); found != state_->sequences.end()) return found->second;
     }
-    detail::postgres_params params;
-    detail::add_text(params, detail::quote_identifier(table));
-    detail::add_text(params, m.id().name);
+    detail::postgres::parameters params;
+    detail::postgres::add_text(params, detail::quote_identifier(table));
+    detail::postgres::add_text(params, m.id().name);
     const auto r = c.query_text("SELECT pg_get_serial_sequence($1, $2)", params,
                                 "cannot find the id sequence of " + table);
     if (r.rows() == 0 || r.is_null(0, 0))
       throw error("tether::postgres: " + table + "." + std::string(m.id().name) +
                   " has no sequence to generate ids from; migrate the model (automigrate) or give ids");
-    const std::string sequence = detail::postgres_literal(r.bytes(0, 0)) + "::regclass";
+    const std::string sequence = detail::postgres::literal(r.bytes(0, 0)) + "::regclass";
     std::lock_guard lock(state_->mutex);
     state_->sequences[table] = sequence;
     return sequence;

@@ -86,17 +86,17 @@ public:
     write([&] {
       const std::string table(m.name());
       for (const auto& index : detail::sql::target_indexes(d, m)) {
-        if (index.table != table && !detail::sqlite_table_exists(state_->connection, index.table)) continue;
+        if (index.table != table && !detail::sqlite::table_exists(state_->connection, index.table)) continue;
         try {
           migrate(m, log, index.sql);
-        } catch (const detail::sqlite_constraint_failure& e) {
+        } catch (const detail::sqlite::constraint_violation& e) {
           detail::constraint_failure refused(detail::constraint_kind::duplicates_held, table);
           refused.target_model = index.table;
           refused.reason = e.what();
           detail::throw_constraint_failure(refused);
         }
       }
-      if (!detail::sqlite_table_exists(state_->connection, table)) {
+      if (!detail::sqlite::table_exists(state_->connection, table)) {
         migrate(m, log, detail::sql::create_table(d, m));
       } else {
         const auto existing = columns_of(table);
@@ -113,7 +113,7 @@ public:
     state_->cache.clear();
     write([&] {
       const std::string table(m.name());
-      detail::check_sqlite_drop(state_->connection, table);
+      detail::sqlite::check_drop(state_->connection, table);
       migrate(m, log, "DROP TABLE IF EXISTS " + detail::quote_identifier(table));
     });
   }
@@ -130,16 +130,16 @@ public:
       auto& statement = state_->cache.get(sql, model.insert);
       for (std::size_t r = 0; r < rows.size(); ++r) {
         const void* row = rows[r];
-        detail::sqlite_run run(statement);
+        detail::sqlite::run run(statement);
         const bool generate = detail::sql::id_is_generated(m, row);
         for (std::size_t i = 0; i < count; ++i) {
           if (i == id && generate) run->bind_null(static_cast<int>(i) + 1);
-          else detail::bind_member(*run, static_cast<int>(i) + 1, m.property(i), m.member(row, i));
+          else detail::sqlite::bind_member(*run, static_cast<int>(i) + 1, m.property(i), m.member(row, i));
         }
         try {
           run->step();
-        } catch (const detail::sqlite_constraint_failure& e) {
-          detail::explain_sqlite_write(state_->connection, m, row, e, "create");
+        } catch (const detail::sqlite::constraint_violation& e) {
+          detail::sqlite::explain_write(state_->connection, m, row, e, "create");
         }
         if (generate) generated[r] = sqlite3_last_insert_rowid(state_->connection.handle());
       }
@@ -159,7 +159,7 @@ public:
     model_state& model = model_of(m);
     const std::string* text = &sql.text;
     bool paged = q.limit || q.skip > 0;
-    detail::sqlite_statement_slot* slot = nullptr;
+    detail::sqlite::statement_slot* slot = nullptr;
     if (lookup) {
       const auto statement = model.sql.lookup(q.where->property, q.limit.has_value());
       text = &statement.text;
@@ -167,17 +167,17 @@ public:
       slot = &model.lookups[statement.index];
     }
     log(m.name(), "find", [&] { return *text; });
-    detail::sqlite_run run(prepare(m, *text, slot));
+    detail::sqlite::run run(prepare(m, *text, slot));
     int index = 1;
-    if (lookup) detail::bind_operand(*run, index++, q.where->values[0]);  // a lookup's one value
+    if (lookup) detail::sqlite::bind_operand(*run, index++, q.where->values[0]);  // a lookup's one value
     else index = bind_operands(*run, sql);
     if (paged) {
       run->bind_int(index++, q.limit ? detail::sql::bound_count(*q.limit) : -1);
       run->bind_int(index, detail::sql::bound_count(q.skip));
     }
-    const auto selected = all ? std::vector<detail::sqlite_reader>{} : detail::make_readers(m, columns);
-    const std::span<const detail::sqlite_reader> readers = all ? model.readers : selected;
-    while (run->step()) detail::read_row(*run, readers, out.append());
+    const auto selected = all ? std::vector<detail::sqlite::row_reader>{} : detail::sqlite::make_readers(m, columns);
+    const std::span<const detail::sqlite::row_reader> readers = all ? model.readers : selected;
+    while (run->step()) detail::sqlite::read_row(*run, readers, out.append());
   }
 
   /// A relation's load: the lookup statement built once per model and property, stepped once (by the id at
@@ -189,15 +189,15 @@ public:
     model_state& model = model_of(m);
     const auto statement = model.sql.lookup(property, true);
     log(m.name(), "find", [&] { return statement.text; });
-    detail::sqlite_run run(prepare(m, statement.text, &model.lookups[statement.index]));
-    detail::bind_operand(*run, 1, key);
+    detail::sqlite::run run(prepare(m, statement.text, &model.lookups[statement.index]));
+    detail::sqlite::bind_operand(*run, 1, key);
     if (statement.paged) {
       run->bind_int(2, 1);
       run->bind_int(3, 0);
     }
     if (!run->step()) return nullptr;
     auto row = m.row().make_shared();
-    detail::read_row(*run, model.readers, row.get());
+    detail::sqlite::read_row(*run, model.readers, row.get());
     return row;
   }
 
@@ -208,16 +208,16 @@ public:
     log(m.name(), "update", [&] { return sql; });
     bool changed = false;
     write([&] {
-      detail::sqlite_run run(state_->cache.get(sql, model.update));
+      detail::sqlite::run run(state_->cache.get(sql, model.update));
       int index = 1;
       const std::size_t id = m.id_index();
       for (std::size_t i = 0; i < m.properties().size(); ++i)
-        if (i != id) detail::bind_member(*run, index++, m.property(i), m.member(row, i));
-      detail::bind_member(*run, index, m.id(), m.member(row, id));
+        if (i != id) detail::sqlite::bind_member(*run, index++, m.property(i), m.member(row, i));
+      detail::sqlite::bind_member(*run, index, m.id(), m.member(row, id));
       try {
         run->step();
-      } catch (const detail::sqlite_constraint_failure& e) {
-        detail::explain_sqlite_write(state_->connection, m, row, e, "update");
+      } catch (const detail::sqlite::constraint_violation& e) {
+        detail::sqlite::explain_write(state_->connection, m, row, e, "update");
       }
       changed = sqlite3_changes64(state_->connection.handle()) > 0;
     });
@@ -231,12 +231,12 @@ public:
     log(m.name(), "delete", [&] { return sql; });
     bool removed = false;
     write([&] {
-      detail::sqlite_run run(state_->cache.get(sql, model.remove));
-      detail::bind_operand(*run, 1, id);
+      detail::sqlite::run run(state_->cache.get(sql, model.remove));
+      detail::sqlite::bind_operand(*run, 1, id);
       try {
         run->step();
-      } catch (const detail::sqlite_constraint_failure& e) {
-        detail::explain_sqlite_removal(state_->connection, m, id, e);
+      } catch (const detail::sqlite::constraint_violation& e) {
+        detail::sqlite::explain_removal(state_->connection, m, id, e);
       }
       removed = sqlite3_changes64(state_->connection.handle()) > 0;
     });
@@ -247,7 +247,7 @@ public:
     const auto sql = detail::sql::count(state_->dialect, m, q);
     std::lock_guard lock(state_->mutex);
     log(m.name(), "count", [&] { return sql.text; });
-    detail::sqlite_run run(prepare(m, sql.text));
+    detail::sqlite::run run(prepare(m, sql.text));
     bind_operands(*run, sql);
     return run->step() ? static_cast<std::size_t>(run->column_int(0)) : 0;
   }
@@ -302,14 +302,14 @@ private:
   struct model_state {
     model_state(const detail::sql::dialect& d, const model_info& m)
         : sql(d, m),
-          readers(detail::make_readers(m, detail::selected_properties(m, query{}))),
+          readers(detail::sqlite::make_readers(m, detail::selected_properties(m, query{}))),
           lookups(sql.lookup_count()) {}
     detail::sqlite::model_sql sql;
-    std::vector<detail::sqlite_reader> readers;
-    detail::sqlite_statement_slot insert;
-    detail::sqlite_statement_slot update;
-    detail::sqlite_statement_slot remove;
-    std::vector<detail::sqlite_statement_slot> lookups;  ///< as sql.lookup's `index`
+    std::vector<detail::sqlite::row_reader> readers;
+    detail::sqlite::statement_slot insert;
+    detail::sqlite::statement_slot update;
+    detail::sqlite::statement_slot remove;
+    std::vector<detail::sqlite::statement_slot> lookups;  ///< as sql.lookup's `index`
   };
 
   struct state {
@@ -319,9 +319,9 @@ private:
               sqlite3_limit(connection.handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1)))),
           cache(connection) {}
     std::recursive_mutex mutex;
-    detail::sqlite_connection connection;
+    detail::sqlite::connection connection;
     const detail::sql::dialect dialect;  ///< SQLite's, with this build's parameter limit
-    detail::sqlite_statement_cache cache;
+    detail::sqlite::statement_cache cache;
     /// By model (a model_info lives as long as the program, and what its texts say never changes, so a
     /// migration keeps them; it empties the statement cache, which the slots notice).
     std::unordered_map<const model_info*, model_state> models;
@@ -367,12 +367,12 @@ private:
 
   void migrate(const model_info& m, const query_observer& log, const std::string& sql) {
     log(m.name(), "migrate", [&] { return sql; });
-    detail::sqlite_statement statement(state_->connection, sql, false);
+    detail::sqlite::statement statement(state_->connection, sql, false);
     statement.step();
   }
 
   std::set<std::string> columns_of(const std::string& table) {
-    detail::sqlite_statement s(state_->connection, "SELECT name FROM pragma_table_info(?)", false);
+    detail::sqlite::statement s(state_->connection, "SELECT name FROM pragma_table_info(?)", false);
     s.bind_text(1, table);
     std::set<std::string> names;
     while (s.step()) names.emplace(s.column_text(0));
@@ -380,8 +380,8 @@ private:
   }
 
   /// The statement for `sql` (through `slot`, the memo of a fixed text, when there is one).
-  detail::sqlite_statement& prepare(const model_info& m, const std::string& sql,
-                                    detail::sqlite_statement_slot* slot = nullptr) {
+  detail::sqlite::statement& prepare(const model_info& m, const std::string& sql,
+                                    detail::sqlite::statement_slot* slot = nullptr) {
     try {
       return slot != nullptr ? state_->cache.get(sql, *slot) : state_->cache.get(sql);
     } catch (const connection_error&) {
@@ -394,9 +394,9 @@ private:
 
   /// Binds the operands of `sql` from parameter 1 on (SQLite's dialect makes each one value); returns the
   /// next parameter's number.
-  static int bind_operands(detail::sqlite_statement& s, const detail::sql::statement_text& sql) {
+  static int bind_operands(detail::sqlite::statement& s, const detail::sql::statement_text& sql) {
     int index = 1;
-    for (const auto& o : sql.operands) detail::bind_operand(s, index++, *o.single);
+    for (const auto& o : sql.operands) detail::sqlite::bind_operand(s, index++, *o.single);
     return index;
   }
 

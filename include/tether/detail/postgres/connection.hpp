@@ -22,13 +22,13 @@
 #include <tether/detail/postgres/result.hpp>
 #include <tether/detail/postgres/values.hpp>
 
-namespace tether::detail {
+namespace tether::detail::postgres {
 
-class postgres_connection {
+class connection {
 public:
   /// Connects; throws connection_error naming the server when it cannot, within `connect_timeout`.
-  postgres_connection(const std::string& conninfo, std::chrono::seconds connect_timeout,
-                      std::chrono::milliseconds statement_timeout) {
+  connection(const std::string& conninfo, std::chrono::seconds connect_timeout,
+             std::chrono::milliseconds statement_timeout) {
     // The caller's string is expanded in place of dbname; settings it makes itself win over ours.
     const std::string timeout = std::to_string(std::max<std::int64_t>(1, connect_timeout.count()));
     const char* keywords[] = {"connect_timeout", "dbname", nullptr};
@@ -38,7 +38,7 @@ public:
     if (conn == nullptr) throw connection_error("tether::postgres: out of memory connecting to " + conninfo);
     if (PQstatus(conn) != CONNECTION_OK) {
       throw connection_error("tether::postgres: cannot connect to " + describe_server(conninfo) + ": " +
-                             postgres_message(PQerrorMessage(conn)));
+                             message_of(PQerrorMessage(conn)));
     }
     where_ = std::string(PQhost(conn)) + ":" + PQport(conn) + "/" + PQdb(conn);
     // Notices ("table does not exist, skipping") are not the program's output.
@@ -60,14 +60,14 @@ public:
   }
 
   /// Runs statements that bind nothing (transaction control, DDL); `sql` may hold several.
-  postgres_result exec(const std::string& sql, std::string_view what) {
-    postgres_result r(PQexec(handle(), sql.c_str()));
-    if (!r.ok()) throw_postgres_error(handle(), r.get(), where_, std::string(what) + " (" + sql + ")");
+  result exec(const std::string& sql, std::string_view what) {
+    result r(PQexec(handle(), sql.c_str()));
+    if (!r.ok()) throw_error(handle(), r.get(), where_, std::string(what) + " (" + sql + ")");
     return r;
   }
 
   /// Runs `sql` once with `params`, results in text (for catalog look-ups and messages).
-  postgres_result query_text(const std::string& sql, postgres_params& params, std::string_view what) {
+  result query_text(const std::string& sql, parameters& params, std::string_view what) {
     return run_unnamed(sql, params, what, 0);
   }
 
@@ -75,36 +75,36 @@ public:
   /// statement of more than `prepared_parameter_limit` parameters (a multi-row INSERT, one shape per row count)
   /// runs unnamed instead: kept, each would hold a plan of its whole VALUES list in the server session, up to
   /// 65,535 parameters each, while its parse is a small part of a statement writing that many values.
-  postgres_result run(const std::string& sql, postgres_params& params, std::string_view what) {
+  result run(const std::string& sql, parameters& params, std::string_view what) {
     if (schema_generation_ != seen_generation_) forget_statements();
     if (params.size() > prepared_parameter_limit) return run_unnamed(sql, params, what, 1);
     auto found = prepared_.find(sql);
     if (found == prepared_.end()) {
       if (prepared_.size() >= statement_capacity) forget_statements();
       std::string name = "tether_" + std::to_string(++statement_counter_);
-      postgres_result made(PQprepare(handle(), name.c_str(), sql.c_str(), params.size(), params.types()));
-      if (!made.ok()) throw_postgres_error(handle(), made.get(), where_, what);
+      result made(PQprepare(handle(), name.c_str(), sql.c_str(), params.size(), params.types()));
+      if (!made.ok()) throw_error(handle(), made.get(), where_, what);
       found = prepared_.emplace(sql, std::move(name)).first;
     }
-    postgres_result r(PQexecPrepared(handle(), found->second.c_str(), params.size(), params.values(), params.lengths(),
-                                     params.formats(), 1));
-    if (!r.ok()) throw_postgres_error(handle(), r.get(), where_, what);
+    result r(PQexecPrepared(handle(), found->second.c_str(), params.size(), params.values(), params.lengths(),
+                            params.formats(), 1));
+    if (!r.ok()) throw_error(handle(), r.get(), where_, what);
     return r;
   }
 
   /// Runs `sql`, a `COPY ... FROM STDIN`, sending `data` as its rows.
-  postgres_result copy_in(const std::string& sql, std::string_view data, std::string_view what) {
-    postgres_result started(PQexec(handle(), sql.c_str()));
-    if (PQresultStatus(started.get()) != PGRES_COPY_IN) throw_postgres_error(handle(), started.get(), where_, what);
+  result copy_in(const std::string& sql, std::string_view data, std::string_view what) {
+    result started(PQexec(handle(), sql.c_str()));
+    if (PQresultStatus(started.get()) != PGRES_COPY_IN) throw_error(handle(), started.get(), where_, what);
     constexpr std::size_t piece = std::size_t{1} << 20;
     bool sent = true;
     for (std::size_t at = 0; sent && at < data.size(); at += piece)
       sent = PQputCopyData(handle(), data.data() + at, static_cast<int>(std::min(piece, data.size() - at))) == 1;
     sent = PQputCopyEnd(handle(), sent ? nullptr : "tether: sending the rows failed") == 1 && sent;
     // The COPY's outcome, then the end of its results.
-    postgres_result r(PQgetResult(handle()));
+    result r(PQgetResult(handle()));
     while (PGresult* more = PQgetResult(handle())) PQclear(more);
-    if (!sent || !r.ok()) throw_postgres_error(handle(), r.get(), where_, what);
+    if (!sent || !r.ok()) throw_error(handle(), r.get(), where_, what);
     return r;
   }
 
@@ -116,11 +116,11 @@ public:
 
 private:
   /// Runs `sql` once, unprepared, with results in text (`result_format` 0) or binary (1).
-  postgres_result run_unnamed(const std::string& sql, postgres_params& params, std::string_view what,
-                              int result_format) {
-    postgres_result r(PQexecParams(handle(), sql.c_str(), params.size(), params.types(), params.values(),
-                                   params.lengths(), params.formats(), result_format));
-    if (!r.ok()) throw_postgres_error(handle(), r.get(), where_, what);
+  result run_unnamed(const std::string& sql, parameters& params, std::string_view what,
+                     int result_format) {
+    result r(PQexecParams(handle(), sql.c_str(), params.size(), params.types(), params.values(),
+                          params.lengths(), params.formats(), result_format));
+    if (!r.ok()) throw_error(handle(), r.get(), where_, what);
     return r;
   }
 
@@ -156,6 +156,6 @@ private:
   std::uint64_t seen_generation_ = 0;
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::postgres
 
 #endif

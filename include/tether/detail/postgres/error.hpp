@@ -15,13 +15,13 @@
 
 #include <tether/error.hpp>
 
-namespace tether::detail {
+namespace tether::detail::postgres {
 
 /// A constraint the server refused (SQLSTATE class 23), with the error fields that say which.
-class postgres_constraint_failure : public constraint_error {
+class constraint_violation : public constraint_error {
 public:
-  postgres_constraint_failure(const std::string& message, std::string sqlstate, std::string constraint,
-                              std::string table)
+  constraint_violation(const std::string& message, std::string sqlstate, std::string constraint,
+                       std::string table)
       : constraint_error(message),
         sqlstate_(std::move(sqlstate)),
         constraint_(std::move(constraint)),
@@ -41,14 +41,14 @@ private:
 };
 
 /// The server's message without libpq's trailing newline.
-inline std::string postgres_message(const char* text) {
+inline std::string message_of(const char* text) {
   std::string message = text != nullptr ? text : "";
   while (!message.empty() && (message.back() == '\n' || message.back() == ' ')) message.pop_back();
   return message;
 }
 
 /// Whether a SQLSTATE means the session is gone or the server is not answering.
-inline bool postgres_connection_state(std::string_view sqlstate) noexcept {
+inline bool is_connection_state(std::string_view sqlstate) noexcept {
   return sqlstate.starts_with("08") ||                      // connection exception
          sqlstate == "57P01" || sqlstate == "57P02" ||      // admin or crash shutdown
          sqlstate == "57P03" || sqlstate == "53300" ||      // cannot connect now, too many connections
@@ -57,26 +57,26 @@ inline bool postgres_connection_state(std::string_view sqlstate) noexcept {
 
 /// Throws the exception a failed call stands for. `result` may be null (libpq could not even send).
 /// `where` names the server, `what` what was being done ("cannot find Order").
-[[noreturn]] inline void throw_postgres_error(PGconn* conn, const PGresult* result, std::string_view where,
-                                              std::string_view what) {
+[[noreturn]] inline void throw_error(PGconn* conn, const PGresult* result, std::string_view where,
+                                     std::string_view what) {
   const auto field = [&](int code) {
     const char* text = result != nullptr ? PQresultErrorField(result, code) : nullptr;
     return std::string(text != nullptr ? text : "");
   };
   const std::string sqlstate = field(PG_DIAG_SQLSTATE);
-  std::string reason = postgres_message(result != nullptr ? PQresultErrorMessage(result) : nullptr);
-  if (reason.empty()) reason = postgres_message(PQerrorMessage(conn));
+  std::string reason = message_of(result != nullptr ? PQresultErrorMessage(result) : nullptr);
+  if (reason.empty()) reason = message_of(PQerrorMessage(conn));
   const std::string text = "tether::postgres: " + std::string(where) + ": " + std::string(what) + ": " + reason;
-  if (PQstatus(conn) != CONNECTION_OK || postgres_connection_state(sqlstate)) {
+  if (PQstatus(conn) != CONNECTION_OK || is_connection_state(sqlstate)) {
     if (sqlstate == "57014")
       throw connection_error(text + " (the statement timeout, postgres_options::statement_timeout, ran out)");
     throw connection_error(text);
   }
   if (sqlstate.starts_with("23"))
-    throw postgres_constraint_failure(text, sqlstate, field(PG_DIAG_CONSTRAINT_NAME), field(PG_DIAG_TABLE_NAME));
+    throw constraint_violation(text, sqlstate, field(PG_DIAG_CONSTRAINT_NAME), field(PG_DIAG_TABLE_NAME));
   throw error(text);
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::postgres
 
 #endif

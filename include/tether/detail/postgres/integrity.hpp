@@ -34,10 +34,10 @@
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::postgres {
 
 /// A foreign key constraint in the current schema.
-struct postgres_foreign_key {
+struct foreign_key {
   std::string name;
   std::string table;          ///< the referencing table (model)
   std::string column;         ///< its key column
@@ -51,8 +51,8 @@ struct postgres_foreign_key {
 
 /// The foreign keys of the current schema that reference `table`; or, when `constraint` is given, the one of that
 /// name that `table` holds (the referencing table: a constraint's name is unique on its table only).
-inline std::vector<postgres_foreign_key> postgres_foreign_keys(postgres_connection& c, const std::string& table,
-                                                               const std::string* constraint = nullptr) {
+inline std::vector<foreign_key> foreign_keys(connection& c, const std::string& table,
+                                             const std::string* constraint = nullptr) {
   const auto primary_key_of = [](const char* table) {
     return std::string("(SELECT pa.attname FROM pg_index i JOIN pg_attribute pa ON pa.attrelid = i.indrelid "
                        "AND pa.attnum = i.indkey[0] WHERE i.indrelid = ") +
@@ -69,11 +69,11 @@ inline std::vector<postgres_foreign_key> postgres_foreign_keys(postgres_connecti
       "WHERE k.contype = 'f' AND r.relnamespace = current_schema()::regnamespace AND " +
       std::string(constraint != nullptr ? "r.relname = $1 AND k.conname = $2" : "t.relname = $1") +
       " ORDER BY r.relname, k.conname";
-  postgres_params params;
+  parameters params;
   add_text(params, table);
   if (constraint != nullptr) add_text(params, *constraint);
   const auto r = c.query_text(sql, params, "cannot read the foreign keys of " + table);
-  std::vector<postgres_foreign_key> out;
+  std::vector<foreign_key> out;
   for (int i = 0; i < r.rows(); ++i) {
     out.push_back({std::string(r.bytes(i, 0)), std::string(r.bytes(i, 1)), std::string(r.bytes(i, 2)),
                    std::string(r.bytes(i, 3)), std::string(r.bytes(i, 4)), std::string(r.bytes(i, 5)),
@@ -82,8 +82,8 @@ inline std::vector<postgres_foreign_key> postgres_foreign_keys(postgres_connecti
   return out;
 }
 
-inline bool postgres_table_exists(postgres_connection& c, const std::string& table) {
-  postgres_params params;
+inline bool table_exists(connection& c, const std::string& table) {
+  parameters params;
   add_text(params, table);
   return c
              .query_text("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind IN ('r', 'p') "
@@ -94,7 +94,7 @@ inline bool postgres_table_exists(postgres_connection& c, const std::string& tab
 
 /// A value of a text result, by its column's type: integers, reals and booleans as such, anything else as its
 /// text (keys and ids are integers or strings).
-inline value postgres_text_value(const postgres_result& r, int row, int column) {
+inline value text_value(const result& r, int row, int column) {
   if (r.is_null(row, column)) return nullptr;
   const std::string_view text = r.bytes(row, column);
   const auto number = [&](auto parsed) -> value {
@@ -103,14 +103,14 @@ inline value postgres_text_value(const postgres_result& r, int row, int column) 
     return parsed;
   };
   switch (r.type(column)) {
-    case postgres_oid::int2:
-    case postgres_oid::int4:
-    case postgres_oid::int8:
+    case oid::int2:
+    case oid::int4:
+    case oid::int8:
       return number(std::int64_t{});
-    case postgres_oid::float4:
-    case postgres_oid::float8:
+    case oid::float4:
+    case oid::float8:
       return number(0.0);
-    case postgres_oid::boolean:
+    case oid::boolean:
       return text == "t";
     default:
       return std::string(text);
@@ -118,38 +118,38 @@ inline value postgres_text_value(const postgres_result& r, int row, int column) 
 }
 
 /// `key` as the text PostgreSQL casts it to (`column::text`), to compare with keys of any column type.
-inline std::string postgres_key_text(const value& key) {
+inline std::string key_text(const value& key) {
   if (const auto* text = std::get_if<std::string>(&key)) return *text;
   if (const auto* number = std::get_if<std::int64_t>(&key)) return std::to_string(*number);
   return describe(key);
 }
 
 /// The values as one text[] parameter.
-inline void add_texts(postgres_params& params, const std::vector<std::string>& texts) {
+inline void add_texts(parameters& params, const std::vector<std::string>& texts) {
   std::vector<value> values(texts.begin(), texts.end());
   add_operand_array(params, values, value_kind::string);
 }
 
 /// The rows a removal reaches: the removed one and, through the ON DELETE CASCADE foreign keys of the catalog,
 /// every row below it. Ids as text, by table.
-using postgres_removal = std::map<std::string, std::set<std::string>>;
+using removal = std::map<std::string, std::set<std::string>>;
 
-inline postgres_removal postgres_rows_removed(postgres_connection& c, const std::string& table,
-                                              const std::string& id_column, const value& id) {
-  postgres_removal reached;
-  reached[table].insert(postgres_key_text(id));
+inline removal rows_removed(connection& c, const std::string& table,
+                            const std::string& id_column, const value& id) {
+  removal reached;
+  reached[table].insert(key_text(id));
   struct step {
     std::string table;
     std::string id_column;
     std::vector<std::string> ids;
   };
-  std::vector<step> pending{{table, id_column, {postgres_key_text(id)}}};
+  std::vector<step> pending{{table, id_column, {key_text(id)}}};
   while (!pending.empty()) {
     const step at = std::move(pending.back());
     pending.pop_back();
-    for (const auto& k : postgres_foreign_keys(c, at.table)) {
+    for (const auto& k : foreign_keys(c, at.table)) {
       if (k.on_delete != 'c' || k.id_column.empty()) continue;
-      postgres_params params;
+      parameters params;
       add_texts(params, at.ids);
       const auto r = c.query_text("SELECT " + quote_identifier(k.id_column) + "::text FROM " +
                                       quote_identifier(k.table) + " WHERE " + quote_identifier(k.column) +
@@ -171,20 +171,20 @@ inline postgres_removal postgres_rows_removed(postgres_connection& c, const std:
 /// Reports a refused removal of m's row `id`: a restrict (here, or below a cascade) that rows still need. The
 /// server names the foreign key it enforced; which row of its target could not go, and which rows hold on to
 /// it, is asked of the tables, among the rows the removal reaches.
-[[noreturn]] inline void explain_postgres_removal(postgres_connection& c, const model_info& m, const value& id,
-                                                  const postgres_constraint_failure& e) {
+[[noreturn]] inline void explain_removal(connection& c, const model_info& m, const value& id,
+                                         const constraint_violation& e) {
   const cascade_origin origin{std::string(m.name()), std::string(m.id().name), id};
-  const auto keys = e.sqlstate() == "23503" ? postgres_foreign_keys(c, e.table(), &e.constraint())
-                                            : std::vector<postgres_foreign_key>{};
+  const auto keys = e.sqlstate() == "23503" ? foreign_keys(c, e.table(), &e.constraint())
+                                            : std::vector<foreign_key>{};
   if (!keys.empty() && !keys.front().id_column.empty()) {
     const auto& k = keys.front();
-    const auto reached = postgres_rows_removed(c, origin.model, origin.id_property, id);
+    const auto reached = rows_removed(c, origin.model, origin.id_property, id);
     const auto& target_id = k.target_id_column;
     const auto blocked = reached.find(k.target_table);
     if (!target_id.empty() && blocked != reached.end()) {
       // The first row of the target that the removal reaches and rows outside it reference.
       const auto referencing = reached.find(k.table);
-      postgres_params params;
+      parameters params;
       add_texts(params, {blocked->second.begin(), blocked->second.end()});
       add_texts(params, referencing == reached.end()
                             ? std::vector<std::string>{}
@@ -202,11 +202,11 @@ inline postgres_removal postgres_rows_removed(postgres_connection& c, const std:
       if (r.rows() > 0) {
         constraint_failure refused(constraint_kind::still_referenced, k.target_table);
         refused.property = k.target_column;
-        refused.key = postgres_text_value(r, 0, 0);
-        const auto count = std::get<std::int64_t>(postgres_text_value(r, 0, 3));
-        refused.referring = referring_rows{k.table, k.column, k.id_column, postgres_text_value(r, 0, 2),
+        refused.key = text_value(r, 0, 0);
+        const auto count = std::get<std::int64_t>(text_value(r, 0, 3));
+        refused.referring = referring_rows{k.table, k.column, k.id_column, text_value(r, 0, 2),
                                            static_cast<std::size_t>(count)};
-        if (k.target_table != origin.model || std::string(r.bytes(0, 1)) != postgres_key_text(id))
+        if (k.target_table != origin.model || std::string(r.bytes(0, 1)) != key_text(id))
           refused.cascaded_from = origin;
         refused.constraint = k.name;
         throw_constraint_failure(refused);
@@ -218,16 +218,16 @@ inline postgres_removal postgres_rows_removed(postgres_connection& c, const std:
 
 /// The row of a refused create the server refused: of a batch, the first row whose key matches no target (a
 /// foreign key), or whose value a stored row or an earlier row of the batch has (the id, a unique property).
-inline const void* postgres_culprit(postgres_connection& c, const model_info& m, row_span rows,
-                                    const postgres_constraint_failure& e) {
+inline const void* culprit(connection& c, const model_info& m, row_span rows,
+                           const constraint_violation& e) {
   if (rows.size() == 1) return rows[0];
   const std::string model(m.name());
   for (std::size_t i = 0; i < m.properties().size(); ++i) {
     const stored_property& p = m.property(i);
     const bool dangling = e.sqlstate() == "23503" && p.relation != nullptr && p.relation->enforced &&
-                          postgres_foreign_key_name(m, i) == e.constraint();
-    const bool repeated = e.sqlstate() == "23505" && (i == m.id_index() ? postgres_primary_key_name(m)
-                                                                         : postgres_index_name(model, p.name, true)) ==
+                          foreign_key_name(m, i) == e.constraint();
+    const bool repeated = e.sqlstate() == "23505" && (i == m.id_index() ? primary_key_name(m)
+                                                      : index_name(model, p.name, true)) ==
                                                          e.constraint();
     if (!dangling && !repeated) continue;
     std::vector<value> keys;
@@ -235,13 +235,13 @@ inline const void* postgres_culprit(postgres_connection& c, const model_info& m,
     // The keys the table in question holds: the relation's target for a foreign key, m's own for a repeat.
     const model_info& holder = dangling ? p.relation->target() : m;
     const std::string column(dangling ? holder.property(p.relation->target_property).name : p.name);
-    postgres_params params;
+    parameters params;
     add_operand_array(params, keys, p.kind);
     const auto r = c.query_text("SELECT " + quote_identifier(column) + " FROM " + quote_identifier(holder.name()) +
                                     " WHERE " + quote_identifier(column) + " = ANY($1)",
                                 params, "cannot look for the row " + model + " was refused for");
     std::unordered_set<std::string> held;  // the keys, as describe() shows them
-    for (int k = 0; k < r.rows(); ++k) held.insert(describe(postgres_text_value(r, k, 0)));
+    for (int k = 0; k < r.rows(); ++k) held.insert(describe(text_value(r, k, 0)));
     // A row of the batch may be the target of another's key (a self-reference), as the server checks it.
     if (dangling && &holder == &m) {
       for (std::size_t row = 0; row < rows.size(); ++row)
@@ -262,14 +262,14 @@ inline const void* postgres_culprit(postgres_connection& c, const model_info& m,
 }
 
 /// Reports a refused insert or update of `row`, a row of m, from the constraint the server names.
-[[noreturn]] inline void explain_postgres_write(postgres_connection& c, const model_info& m, const void* row,
-                                                const postgres_constraint_failure& e, std::string_view verb) {
+[[noreturn]] inline void explain_write(connection& c, const model_info& m, const void* row,
+                                       const constraint_violation& e, std::string_view verb) {
   const std::string model(m.name());
   if (e.sqlstate() == "23503") {
     // One of the row's own keys matches no target...
     for (std::size_t i = 0; i < m.properties().size(); ++i) {
       const stored_property& p = m.property(i);
-      if (p.relation == nullptr || postgres_foreign_key_name(m, i) != e.constraint()) continue;
+      if (p.relation == nullptr || foreign_key_name(m, i) != e.constraint()) continue;
       const model_info& target = p.relation->target();
       constraint_failure refused(constraint_kind::dangling_key, model);
       refused.property = p.name;
@@ -281,7 +281,7 @@ inline const void* postgres_culprit(postgres_connection& c, const model_info& m,
       throw_constraint_failure(refused);
     }
     // ...or the update changes a property that rows of another table reference.
-    const auto keys = postgres_foreign_keys(c, e.table(), &e.constraint());
+    const auto keys = foreign_keys(c, e.table(), &e.constraint());
     if (!keys.empty() && keys.front().target_table == model) {
       const auto& k = keys.front();
       constraint_failure refused(constraint_kind::referenced_changed, model);
@@ -294,14 +294,14 @@ inline const void* postgres_culprit(postgres_connection& c, const model_info& m,
   }
   if (e.sqlstate() == "23505") {
     for (std::size_t i = 0; i < m.properties().size(); ++i) {
-      if (i == m.id_index() && e.constraint() == postgres_primary_key_name(m)) {
+      if (i == m.id_index() && e.constraint() == primary_key_name(m)) {
         constraint_failure refused(constraint_kind::duplicate_id, model);
         refused.operation = verb;
         refused.id = m.get(row, i);
         refused.constraint = e.constraint();
         throw_constraint_failure(refused);
       }
-      if (postgres_index_name(model, m.property(i).name, true) != e.constraint()) continue;
+      if (index_name(model, m.property(i).name, true) != e.constraint()) continue;
       constraint_failure refused(constraint_kind::duplicate_unique, model);
       refused.property = m.property(i).name;
       refused.key = m.get(row, i);
@@ -314,12 +314,12 @@ inline const void* postgres_culprit(postgres_connection& c, const model_info& m,
 
 /// Refuses to drop `table` while rows of another table reference its rows. Returns the statements that put
 /// back the other tables' foreign keys to it, which dropping removes (DROP ... CASCADE).
-inline std::vector<std::string> check_postgres_drop(postgres_connection& c, const std::string& table) {
+inline std::vector<std::string> check_drop(connection& c, const std::string& table) {
   std::vector<std::string> restore;
-  if (!postgres_table_exists(c, table)) return restore;
-  for (const auto& k : postgres_foreign_keys(c, table)) {
+  if (!table_exists(c, table)) return restore;
+  for (const auto& k : foreign_keys(c, table)) {
     if (k.table == table) continue;
-    postgres_params none;
+    parameters none;
     const auto r = c.query_text("SELECT " + quote_identifier(k.column) + " FROM " + quote_identifier(k.table) +
                                     " WHERE " + quote_identifier(k.column) + " IN (SELECT " +
                                     quote_identifier(k.target_column) + " FROM " + quote_identifier(table) +
@@ -327,7 +327,7 @@ inline std::vector<std::string> check_postgres_drop(postgres_connection& c, cons
                                 none, "cannot check the rows that reference " + table);
     if (r.rows() > 0) {
       constraint_failure refused(constraint_kind::drop_refused, table);
-      refused.key = postgres_text_value(r, 0, 0);
+      refused.key = text_value(r, 0, 0);
       refused.referring = referring_rows{k.table, k.column, k.id_column, std::nullopt, 0};
       refused.constraint = k.name;
       throw_constraint_failure(refused);
@@ -338,6 +338,6 @@ inline std::vector<std::string> check_postgres_drop(postgres_connection& c, cons
   return restore;
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::postgres
 
 #endif

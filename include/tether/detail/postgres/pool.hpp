@@ -20,26 +20,26 @@
 
 #include <tether/detail/postgres/connection.hpp>
 
-namespace tether::detail {
+namespace tether::detail::postgres {
 
-class postgres_pool {
+class pool {
 public:
-  postgres_pool(std::string conninfo, std::size_t size, std::chrono::seconds connect_timeout,
-                std::chrono::milliseconds statement_timeout)
+  pool(std::string conninfo, std::size_t size, std::chrono::seconds connect_timeout,
+       std::chrono::milliseconds statement_timeout)
       : conninfo_(std::move(conninfo)),
         size_(size == 0 ? 1 : size),
         connect_timeout_(connect_timeout),
         statement_timeout_(statement_timeout) {}
 
-  postgres_pool(const postgres_pool&) = delete;
-  postgres_pool& operator=(const postgres_pool&) = delete;
+  pool(const pool&) = delete;
+  pool& operator=(const pool&) = delete;
 
   /// A connection for one thread's use, given back when the lease ends.
   class lease {
   public:
     lease() = default;
-    lease(postgres_pool* pool, std::unique_ptr<postgres_connection> c) noexcept
-        : pool_(pool), connection_(std::move(c)) {}
+    lease(pool* owner, std::unique_ptr<connection> c) noexcept
+        : pool_(owner), connection_(std::move(c)) {}
     lease(lease&& other) noexcept = default;
     lease& operator=(lease&& other) noexcept {
       release();
@@ -51,15 +51,15 @@ public:
     lease& operator=(const lease&) = delete;
     ~lease() { release(); }
 
-    postgres_connection& operator*() const noexcept { return *connection_; }
-    postgres_connection* operator->() const noexcept { return connection_.get(); }
+    connection& operator*() const noexcept { return *connection_; }
+    connection* operator->() const noexcept { return connection_.get(); }
 
   private:
     void release() noexcept {
       if (connection_) pool_->give_back(std::move(connection_));
     }
-    postgres_pool* pool_ = nullptr;
-    std::unique_ptr<postgres_connection> connection_;
+    pool* pool_ = nullptr;
+    std::unique_ptr<connection> connection_;
   };
 
   /// An idle usable connection, else a new one while fewer than `size` exist, else waits for one.
@@ -85,7 +85,7 @@ public:
     ++open_;
     lock.unlock();
     try {
-      auto c = std::make_unique<postgres_connection>(conninfo_, connect_timeout_, statement_timeout_);
+      auto c = std::make_unique<connection>(conninfo_, connect_timeout_, statement_timeout_);
       c->schema_changed(schema_generation_.load(std::memory_order_acquire));
       return lease(this, std::move(c));
     } catch (...) {
@@ -103,7 +103,7 @@ public:
   [[nodiscard]] const std::string& conninfo() const noexcept { return conninfo_; }
 
 private:
-  void give_back(std::unique_ptr<postgres_connection> c) noexcept {
+  void give_back(std::unique_ptr<connection> c) noexcept {
     // A connection left inside a transaction or broken is closed rather than handed to the next thread.
     const bool keep = PQstatus(c->handle()) == CONNECTION_OK && PQtransactionStatus(c->handle()) == PQTRANS_IDLE;
     if (!keep) c.reset();
@@ -119,11 +119,11 @@ private:
   std::chrono::milliseconds statement_timeout_;
   std::mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<postgres_connection>> idle_;
+  std::vector<std::unique_ptr<connection>> idle_;
   std::size_t open_ = 0;  ///< idle, leased, or being opened
   std::atomic<std::uint64_t> schema_generation_{0};
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::postgres
 
 #endif

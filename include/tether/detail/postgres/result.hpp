@@ -12,20 +12,20 @@
 
 #include <libpq-fe.h>
 
-namespace tether::detail {
+namespace tether::detail::postgres {
 
-class postgres_result {
+class result {
 public:
-  postgres_result() = default;
-  explicit postgres_result(PGresult* r) noexcept : result_(r) {}
-  postgres_result(postgres_result&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
-  postgres_result& operator=(postgres_result&& other) noexcept {
+  result() = default;
+  explicit result(PGresult* r) noexcept : result_(r) {}
+  result(result&& other) noexcept : result_(std::exchange(other.result_, nullptr)) {}
+  result& operator=(result&& other) noexcept {
     std::swap(result_, other.result_);
     return *this;
   }
-  postgres_result(const postgres_result&) = delete;
-  postgres_result& operator=(const postgres_result&) = delete;
-  ~postgres_result() { PQclear(result_); }
+  result(const result&) = delete;
+  result& operator=(const result&) = delete;
+  ~result() { PQclear(result_); }
 
   [[nodiscard]] PGresult* get() const noexcept { return result_; }
   /// True for a command that succeeded, with or without rows.
@@ -55,6 +55,6 @@ private:
   PGresult* result_ = nullptr;
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::postgres
 
 #endif

@@ -34,45 +34,45 @@
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::postgres {
 
 /// Type OIDs, fixed since PostgreSQL's first releases (pg_type.dat).
-namespace postgres_oid {
+namespace oid {
 inline constexpr Oid boolean = 16, bytea = 17, name = 19, int8 = 20, int2 = 21, int4 = 23, text = 25, json = 114,
                      float4 = 700, float8 = 701, bpchar = 1042, varchar = 1043, timestamp = 1114,
                      timestamptz = 1184, jsonb = 3802;
 inline constexpr Oid boolean_array = 1000, text_array = 1009, int8_array = 1016, float8_array = 1022,
                      timestamptz_array = 1185;
-}  // namespace postgres_oid
+}  // namespace oid
 
 /// Microseconds between 1970-01-01 and 2000-01-01, PostgreSQL's epoch for timestamps.
 inline constexpr std::int64_t postgres_epoch_us = 946'684'800'000'000;
 
-inline Oid postgres_type_of(value_kind kind) noexcept {
+inline Oid type_of(value_kind kind) noexcept {
   switch (kind) {
-    case value_kind::integer: return postgres_oid::int8;
-    case value_kind::real: return postgres_oid::float8;
-    case value_kind::boolean: return postgres_oid::boolean;
-    case value_kind::string: return postgres_oid::text;
-    case value_kind::time: return postgres_oid::timestamptz;
-    case value_kind::json: return postgres_oid::jsonb;
+    case value_kind::integer: return oid::int8;
+    case value_kind::real: return oid::float8;
+    case value_kind::boolean: return oid::boolean;
+    case value_kind::string: return oid::text;
+    case value_kind::time: return oid::timestamptz;
+    case value_kind::json: return oid::jsonb;
   }
-  return postgres_oid::text;
+  return oid::text;
 }
 
-inline Oid postgres_array_type_of(value_kind kind) noexcept {
+inline Oid array_type_of(value_kind kind) noexcept {
   switch (kind) {
-    case value_kind::integer: return postgres_oid::int8_array;
-    case value_kind::real: return postgres_oid::float8_array;
-    case value_kind::boolean: return postgres_oid::boolean_array;
-    case value_kind::time: return postgres_oid::timestamptz_array;
+    case value_kind::integer: return oid::int8_array;
+    case value_kind::real: return oid::float8_array;
+    case value_kind::boolean: return oid::boolean_array;
+    case value_kind::time: return oid::timestamptz_array;
     case value_kind::string:
-    case value_kind::json: return postgres_oid::text_array;
+    case value_kind::json: return oid::text_array;
   }
-  return postgres_oid::text_array;
+  return oid::text_array;
 }
 
-inline std::int64_t postgres_time(time_point t) noexcept {
+inline std::int64_t microseconds_of(time_point t) noexcept {
   return std::chrono::floor<std::chrono::microseconds>(t.time_since_epoch()).count() - postgres_epoch_us;
 }
 
@@ -85,7 +85,7 @@ inline void append_big_endian(std::string& out, std::uint64_t v, int bytes) {
 }
 
 /// Statement parameters, all in binary format, collected in one buffer.
-class postgres_params {
+class parameters {
 public:
   void reserve(std::size_t count, std::size_t bytes) {
     types_.reserve(count);
@@ -141,16 +141,16 @@ inline void append_binary(std::string& out, const value& v) {
   else if (const auto* b = std::get_if<bool>(&v)) out += static_cast<char>(*b ? 1 : 0);
   else if (const auto* s = std::get_if<std::string>(&v)) out += *s;
   else if (const auto* t = std::get_if<time_point>(&v))
-    append_big_endian(out, static_cast<std::uint64_t>(postgres_time(*t)), 8);
+    append_big_endian(out, static_cast<std::uint64_t>(microseconds_of(*t)), 8);
 }
 
 /// The type OID of a value that is not null, as its alternative says.
-inline Oid postgres_type_of(const value& v) noexcept {
-  if (std::holds_alternative<std::int64_t>(v)) return postgres_oid::int8;
-  if (std::holds_alternative<double>(v)) return postgres_oid::float8;
-  if (std::holds_alternative<bool>(v)) return postgres_oid::boolean;
-  if (std::holds_alternative<time_point>(v)) return postgres_oid::timestamptz;
-  return postgres_oid::text;
+inline Oid type_of(const value& v) noexcept {
+  if (std::holds_alternative<std::int64_t>(v)) return oid::int8;
+  if (std::holds_alternative<double>(v)) return oid::float8;
+  if (std::holds_alternative<bool>(v)) return oid::boolean;
+  if (std::holds_alternative<time_point>(v)) return oid::timestamptz;
+  return oid::text;
 }
 
 /// Appends the binary form of the value of a member that has one (`ops.has_value`), read through its
@@ -166,7 +166,7 @@ inline void append_member(std::string& out, value_kind kind, const value_ops& op
     case value_kind::boolean: out += static_cast<char>(std::get<bool>(ops.get(member)) ? 1 : 0); return;
     case value_kind::string: out += *ops.text(member); return;
     case value_kind::time:
-      append_big_endian(out, static_cast<std::uint64_t>(postgres_time(std::get<time_point>(ops.get(member)))), 8);
+      append_big_endian(out, static_cast<std::uint64_t>(microseconds_of(std::get<time_point>(ops.get(member)))), 8);
       return;
     case value_kind::json:
       out += '\1';  // jsonb's binary format: a version byte, then the text
@@ -177,7 +177,7 @@ inline void append_member(std::string& out, value_kind kind, const value_ops& op
 
 /// The length of a kind's binary form when it has one length (8 bytes for numbers and times, 1 for a bool); 0
 /// for strings and JSON.
-inline int postgres_fixed_length(value_kind kind) noexcept {
+inline int fixed_length(value_kind kind) noexcept {
   switch (kind) {
     case value_kind::integer:
     case value_kind::real:
@@ -190,22 +190,22 @@ inline int postgres_fixed_length(value_kind kind) noexcept {
 }
 
 /// Adds property `p`'s value in the member at `member` as the next parameter (null for an empty optional).
-inline void add_member(postgres_params& params, const stored_property& p, const void* member) {
-  const Oid type = postgres_type_of(p.kind);
+inline void add_member(parameters& params, const stored_property& p, const void* member) {
+  const Oid type = type_of(p.kind);
   if (!p.ops->has_value(member)) return params.add_null(type);
   append_member(params.begin(type), p.kind, *p.ops, member);
   params.end();
 }
 
 /// Adds a bigint parameter.
-inline void add_int8(postgres_params& params, std::int64_t v) {
-  append_big_endian(params.begin(postgres_oid::int8), static_cast<std::uint64_t>(v), 8);
+inline void add_int8(parameters& params, std::int64_t v) {
+  append_big_endian(params.begin(oid::int8), static_cast<std::uint64_t>(v), 8);
   params.end();
 }
 
 /// Adds a text parameter.
-inline void add_text(postgres_params& params, std::string_view v) {
-  params.begin(postgres_oid::text) += v;
+inline void add_text(parameters& params, std::string_view v) {
+  params.begin(oid::text) += v;
   params.end();
 }
 
@@ -225,7 +225,7 @@ inline void append_copy_int8(std::string& out, std::int64_t v) {
 /// form; -1 for null.
 inline void append_copy_member(std::string& out, const stored_property& p, const void* member) {
   if (!p.ops->has_value(member)) return append_big_endian(out, 0xffffffffu, 4);
-  if (const int length = postgres_fixed_length(p.kind); length > 0) {
+  if (const int length = fixed_length(p.kind); length > 0) {
     append_big_endian(out, static_cast<std::uint64_t>(length), 4);
     return append_member(out, p.kind, *p.ops, member);
   }
@@ -236,21 +236,21 @@ inline void append_copy_member(std::string& out, const stored_property& p, const
 }
 
 /// Adds a filter operand (already of the property's kind) as the next parameter.
-inline void add_operand(postgres_params& params, const value& v, value_kind kind) {
-  if (std::holds_alternative<std::nullptr_t>(v)) return params.add_null(postgres_type_of(kind));
-  append_binary(params.begin(postgres_type_of(v)), v);
+inline void add_operand(parameters& params, const value& v, value_kind kind) {
+  if (std::holds_alternative<std::nullptr_t>(v)) return params.add_null(type_of(kind));
+  append_binary(params.begin(type_of(v)), v);
   params.end();
 }
 
 /// Adds the non-null operands as one array parameter (for `= ANY($n)` and `<> ALL($n)`).
-inline void add_operand_array(postgres_params& params, const std::vector<value>& values, value_kind kind) {
+inline void add_operand_array(parameters& params, const std::vector<value>& values, value_kind kind) {
   std::vector<const value*> present;
   for (const auto& v : values)
     if (!std::holds_alternative<std::nullptr_t>(v)) present.push_back(&v);
-  std::string& out = params.begin(postgres_array_type_of(kind));
+  std::string& out = params.begin(array_type_of(kind));
   append_big_endian(out, present.empty() ? 0 : 1, 4);  // dimensions
   append_big_endian(out, 0, 4);                         // no nulls
-  append_big_endian(out, postgres_type_of(kind), 4);
+  append_big_endian(out, type_of(kind), 4);
   if (!present.empty()) {
     append_big_endian(out, present.size(), 4);
     append_big_endian(out, 1, 4);  // lower bound
@@ -264,7 +264,7 @@ inline void add_operand_array(postgres_params& params, const std::vector<value>&
   params.end();
 }
 
-[[noreturn]] inline void postgres_type_mismatch(const postgres_result& r, int column, std::string_view expected) {
+[[noreturn]] inline void type_mismatch(const result& r, int column, std::string_view expected) {
   throw error("tether::postgres: column " + std::string(r.column_name(column)) + " has type OID " +
               std::to_string(r.type(column)) + ", which does not hold " + std::string(expected) +
               "; migrate the model (autoupdate) or fix the column's type");
@@ -273,15 +273,15 @@ inline void add_operand_array(postgres_params& params, const std::vector<value>&
 /// How one column of a binary result is read into a property of a kind: decided once per column from the
 /// column's type, so the row loop checks no types. A fixed-width type says its width, so the loop asks libpq
 /// for no lengths.
-enum class postgres_reader : unsigned char {
+enum class reader_kind : unsigned char {
   boolean, int8, int4, int2, float8, float4, text, time, jsonb, json, mismatch
 };
 
 /// The reader for a column of type `type` read into a property of `kind`; `mismatch` when the column cannot hold
-/// it, and then `expected` says what it should hold (for postgres_type_mismatch).
-inline postgres_reader postgres_reader_of(value_kind kind, Oid type, std::string_view& expected) noexcept {
-  namespace oid = postgres_oid;
-  using reader = postgres_reader;
+/// it, and then `expected` says what it should hold (for type_mismatch).
+inline reader_kind reader_of(value_kind kind, Oid type, std::string_view& expected) noexcept {
+  namespace oid = oid;
+  using reader = reader_kind;
   switch (kind) {
     case value_kind::boolean:
       expected = "a bool";
@@ -336,10 +336,10 @@ T& value_slot(value& slot) {
 /// One selected column: the property it fills, how, and the value it is read into, kept from row to row: a
 /// value_ops::set moves out of it at most a string, so the alternative stays and no variant is made or destroyed
 /// per cell.
-struct postgres_column_reader {
+struct column_reader {
   std::size_t offset;  ///< of the member in a row
   const value_ops* ops;
-  postgres_reader reader;
+  reader_kind reader;
   std::string_view expected;  ///< what the column should hold, for a mismatch
   value slot;
 };
@@ -347,98 +347,98 @@ struct postgres_column_reader {
 /// The readers of result `r`'s columns, filling m's properties `columns` (in column order). A column whose type
 /// does not hold its property is an error at its first cell that is not null, as it would be read row by row,
 /// and is found before any row is read.
-inline std::vector<postgres_column_reader> postgres_readers(const model_info& m,
-                                                            const std::vector<std::size_t>& columns,
-                                                            const postgres_result& r) {
-  std::vector<postgres_column_reader> readers;
+inline std::vector<column_reader> column_readers(const model_info& m,
+                                                 const std::vector<std::size_t>& columns,
+                                                 const result& r) {
+  std::vector<column_reader> readers;
   readers.reserve(columns.size());
   bool mismatch = false;
   for (std::size_t k = 0; k < columns.size(); ++k) {
     const stored_property& p = m.property(columns[k]);
     std::string_view expected;
-    const auto reader = postgres_reader_of(p.kind, r.type(static_cast<int>(k)), expected);
-    mismatch = mismatch || reader == postgres_reader::mismatch;
+    const auto reader = reader_of(p.kind, r.type(static_cast<int>(k)), expected);
+    mismatch = mismatch || reader == reader_kind::mismatch;
     readers.push_back({p.offset, p.ops, reader, expected, nullptr});
   }
   if (mismatch) {
     for (int row = 0; row < r.rows(); ++row)
       for (std::size_t k = 0; k < readers.size(); ++k)
-        if (readers[k].reader == postgres_reader::mismatch && !r.is_null(row, static_cast<int>(k)))
-          postgres_type_mismatch(r, static_cast<int>(k), readers[k].expected);
+        if (readers[k].reader == reader_kind::mismatch && !r.is_null(row, static_cast<int>(k)))
+          type_mismatch(r, static_cast<int>(k), readers[k].expected);
   }
   return readers;
 }
 
 /// Reads cell (row, column) of a JSON or jsonb column, which is not null, into `member`.
-inline void read_postgres_json(const postgres_result& r, int row, int column, const postgres_column_reader& c,
-                               void* member) {
+inline void read_json(const result& r, int row, int column, const column_reader& c,
+                      void* member) {
   const char* at = r.value(row, column);
   const std::size_t length = r.length(row, column);
   // jsonb's binary format: a version byte, then the text.
   const auto text =
-      c.reader == postgres_reader::jsonb ? std::string_view(at + 1, length - 1) : std::string_view(at, length);
+      c.reader == reader_kind::jsonb ? std::string_view(at + 1, length - 1) : std::string_view(at, length);
   c.ops->set_json(member, nlohmann::json::parse(text));
 }
 
 /// Reads cell (row, column), which is not null and of a column `c` fits, into c's member of `target`.
-inline void read_postgres_cell(const postgres_result& r, int row, int column, postgres_column_reader& c,
-                               void* target) {
+inline void read_cell(const result& r, int row, int column, column_reader& c,
+                      void* target) {
   void* member = static_cast<char*>(target) + c.offset;
   const char* at = r.value(row, column);
   switch (c.reader) {
-    case postgres_reader::boolean: value_slot<bool>(c.slot) = *at != 0; break;
-    case postgres_reader::int8:
+    case reader_kind::boolean: value_slot<bool>(c.slot) = *at != 0; break;
+    case reader_kind::int8:
       value_slot<std::int64_t>(c.slot) = static_cast<std::int64_t>(read_big_endian<8>(at));
       break;
-    case postgres_reader::int4:
+    case reader_kind::int4:
       value_slot<std::int64_t>(c.slot) = static_cast<std::int32_t>(static_cast<std::uint32_t>(read_big_endian<4>(at)));
       break;
-    case postgres_reader::int2:
+    case reader_kind::int2:
       value_slot<std::int64_t>(c.slot) = static_cast<std::int16_t>(static_cast<std::uint16_t>(read_big_endian<2>(at)));
       break;
-    case postgres_reader::float8: value_slot<double>(c.slot) = std::bit_cast<double>(read_big_endian<8>(at)); break;
-    case postgres_reader::float4: {
+    case reader_kind::float8: value_slot<double>(c.slot) = std::bit_cast<double>(read_big_endian<8>(at)); break;
+    case reader_kind::float4: {
       const auto bits = static_cast<std::uint32_t>(read_big_endian<4>(at));
       value_slot<double>(c.slot) = static_cast<double>(std::bit_cast<float>(bits));
       break;
     }
-    case postgres_reader::text: value_slot<std::string>(c.slot).assign(at, r.length(row, column)); break;
-    case postgres_reader::time: {
+    case reader_kind::text: value_slot<std::string>(c.slot).assign(at, r.length(row, column)); break;
+    case reader_kind::time: {
       const std::chrono::microseconds us(static_cast<std::int64_t>(read_big_endian<8>(at)) + postgres_epoch_us);
       value_slot<time_point>(c.slot) = time_point(std::chrono::duration_cast<time_point::duration>(us));
       break;
     }
-    case postgres_reader::jsonb:
-    case postgres_reader::json: return read_postgres_json(r, row, column, c, member);
-    case postgres_reader::mismatch: return;  // never read: postgres_readers found no value in the column
+    case reader_kind::jsonb:
+    case reader_kind::json: return read_json(r, row, column, c, member);
+    case reader_kind::mismatch: return;  // never read: column_readers found no value in the column
   }
   c.ops->set(member, std::move(c.slot));
 }
 
 /// Reads result row `row` into `target`, a value-initialised row of the model the readers were made for (so a
 /// null cell leaves its member as it is).
-inline void read_postgres_row(const postgres_result& r, int row, std::vector<postgres_column_reader>& readers,
-                              void* target) {
+inline void read_row(const result& r, int row, std::vector<column_reader>& readers,
+                     void* target) {
   for (std::size_t k = 0; k < readers.size(); ++k) {
     const int column = static_cast<int>(k);
-    if (!r.is_null(row, column)) read_postgres_cell(r, row, column, readers[k], target);
+    if (!r.is_null(row, column)) read_cell(r, row, column, readers[k], target);
   }
 }
 
 /// Reads a bigint column (a count, an id RETURNING or nextval gives).
-inline std::int64_t read_postgres_int8(const postgres_result& r, int row, int column) {
+inline std::int64_t read_int8(const result& r, int row, int column) {
   std::string_view expected;
-  const auto reader = postgres_reader_of(value_kind::integer, r.type(column), expected);
+  const auto reader = reader_of(value_kind::integer, r.type(column), expected);
   if (r.is_null(row, column)) return 0;
   const char* at = r.value(row, column);
   switch (reader) {
-    case postgres_reader::int8: return static_cast<std::int64_t>(read_big_endian<8>(at));
-    case postgres_reader::int4: return static_cast<std::int32_t>(static_cast<std::uint32_t>(read_big_endian<4>(at)));
-    case postgres_reader::int2: return static_cast<std::int16_t>(static_cast<std::uint16_t>(read_big_endian<2>(at)));
-    default: postgres_type_mismatch(r, column, expected);
+    case reader_kind::int8: return static_cast<std::int64_t>(read_big_endian<8>(at));
+    case reader_kind::int4: return static_cast<std::int32_t>(static_cast<std::uint32_t>(read_big_endian<4>(at)));
+    case reader_kind::int2: return static_cast<std::int16_t>(static_cast<std::uint16_t>(read_big_endian<2>(at)));
+    default: type_mismatch(r, column, expected);
   }
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::postgres
 
 #endif

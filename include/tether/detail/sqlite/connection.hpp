@@ -16,11 +16,11 @@
 #include <tether/detail/like.hpp>
 #include <tether/detail/sqlite/error.hpp>
 
-namespace tether::detail {
+namespace tether::detail::sqlite {
 
-class sqlite_connection {
+class connection {
 public:
-  sqlite_connection(std::string file, std::chrono::milliseconds busy_timeout) : file_(std::move(file)) {
+  connection(std::string file, std::chrono::milliseconds busy_timeout) : file_(std::move(file)) {
     sqlite3* opened = nullptr;
     const int rc = sqlite3_open_v2(file_.c_str(), &opened,
                                    SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -51,7 +51,7 @@ public:
     if (rc != SQLITE_OK) fail(rc, std::string(what) + " (" + sql + ")");
   }
 
-  [[noreturn]] void fail(int rc, std::string_view what) const { throw_sqlite_error(handle(), rc, file_, what); }
+  [[noreturn]] void fail(int rc, std::string_view what) const { throw_error(handle(), rc, file_, what); }
 
 private:
   [[nodiscard]] bool in_memory() const noexcept {
@@ -86,6 +86,6 @@ private:
   std::unique_ptr<sqlite3, closer> db_;
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::sqlite
 
 #endif

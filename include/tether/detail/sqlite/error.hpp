@@ -12,13 +12,13 @@
 
 #include <tether/error.hpp>
 
-namespace tether::detail {
+namespace tether::detail::sqlite {
 
 /// A constraint SQLite refused, with its extended code, so the connector can explain it in the model's terms
 /// (which relation, which key) before it reaches the caller.
-class sqlite_constraint_failure : public constraint_error {
+class constraint_violation : public constraint_error {
 public:
-  sqlite_constraint_failure(int code, const std::string& message) : constraint_error(message), code_(code) {}
+  constraint_violation(int code, const std::string& message) : constraint_error(message), code_(code) {}
   [[nodiscard]] int code() const noexcept { return code_; }
 
 private:
@@ -26,7 +26,7 @@ private:
 };
 
 /// Throws the exception `rc` stands for. `what` says what was being done ("cannot prepare ...").
-[[noreturn]] inline void throw_sqlite_error(sqlite3* db, int rc, std::string_view file, std::string_view what) {
+[[noreturn]] inline void throw_error(sqlite3* db, int rc, std::string_view file, std::string_view what) {
   const std::string reason = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
   const std::string text = "tether::sqlite: " + std::string(file) + ": " + std::string(what) + ": " + reason;
   switch (rc & 0xff) {
@@ -45,12 +45,12 @@ private:
     case SQLITE_AUTH:
       throw connection_error(text);
     case SQLITE_CONSTRAINT:
-      throw sqlite_constraint_failure(rc, text);
+      throw constraint_violation(rc, text);
     default:
       throw error(text);
   }
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::sqlite
 
 #endif

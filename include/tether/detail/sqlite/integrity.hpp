@@ -24,10 +24,10 @@
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::sqlite {
 
 /// A foreign key in the schema that references some table.
-struct sqlite_referrer {
+struct referrer {
   std::string table;          ///< the referencing table (model)
   std::string column;         ///< its key column
   std::string id_column;      ///< its primary key column
@@ -35,15 +35,15 @@ struct sqlite_referrer {
   std::string on_delete;      ///< "RESTRICT", "CASCADE", "SET NULL", ...
 };
 
-inline std::vector<sqlite_referrer> sqlite_referrers_of(sqlite_connection& c, std::string_view table) {
-  sqlite_statement s(c,
-                     "SELECT m.name, k.\"from\", k.\"to\", k.on_delete, "
-                     "(SELECT t.name FROM pragma_table_info(m.name) t WHERE t.pk = 1) "
-                     "FROM sqlite_schema m, pragma_foreign_key_list(m.name) k "
-                     "WHERE m.type = 'table' AND k.\"table\" = ? ORDER BY m.name, k.id",
-                     false);
+inline std::vector<referrer> referrers_of(connection& c, std::string_view table) {
+  statement s(c,
+              "SELECT m.name, k.\"from\", k.\"to\", k.on_delete, "
+              "(SELECT t.name FROM pragma_table_info(m.name) t WHERE t.pk = 1) "
+              "FROM sqlite_schema m, pragma_foreign_key_list(m.name) k "
+              "WHERE m.type = 'table' AND k.\"table\" = ? ORDER BY m.name, k.id",
+              false);
   s.bind_text(1, table);
-  std::vector<sqlite_referrer> out;
+  std::vector<referrer> out;
   while (s.step()) {
     out.push_back({std::string(s.column_text(0)), std::string(s.column_text(1)), std::string(s.column_text(4)),
                    std::string(s.column_text(2)), std::string(s.column_text(3))});
@@ -51,14 +51,14 @@ inline std::vector<sqlite_referrer> sqlite_referrers_of(sqlite_connection& c, st
   return out;
 }
 
-inline bool sqlite_table_exists(sqlite_connection& c, std::string_view table) {
-  sqlite_statement s(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", false);
+inline bool table_exists(connection& c, std::string_view table) {
+  statement s(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", false);
   s.bind_text(1, table);
   return s.step();
 }
 
 /// Reports the first enforced key of `row` (a row of m) that matches no target.
-inline void check_sqlite_keys(sqlite_connection& c, const model_info& m, const void* row) {
+inline void check_keys(connection& c, const model_info& m, const void* row) {
   for (std::size_t i = 0; i < m.properties().size(); ++i) {
     const stored_property& p = m.property(i);
     const relation_info* relation = p.relation;
@@ -67,9 +67,9 @@ inline void check_sqlite_keys(sqlite_connection& c, const model_info& m, const v
     const model_info& target = relation->target();
     const std::string target_column(target.property(relation->target_property).name);
     bool found = false;
-    if (sqlite_table_exists(c, target.name())) {
-      sqlite_statement s(c,
-                         "SELECT 1 FROM " + quote_identifier(target.name()) + " WHERE " +
+    if (table_exists(c, target.name())) {
+      statement s(c,
+                  "SELECT 1 FROM " + quote_identifier(target.name()) + " WHERE " +
                              quote_identifier(target_column) + " = ? LIMIT 1",
                          false);
       bind_member(s, 1, p, key);
@@ -88,9 +88,9 @@ inline void check_sqlite_keys(sqlite_connection& c, const model_info& m, const v
 }
 
 /// Ids of the rows of `r.table` whose key equals `key`.
-inline std::vector<value> sqlite_referencing_ids(sqlite_connection& c, const sqlite_referrer& r, const value& key) {
-  sqlite_statement s(c,
-                     "SELECT " + quote_identifier(r.id_column) + " FROM " + quote_identifier(r.table) + " WHERE " +
+inline std::vector<value> referencing_ids(connection& c, const referrer& r, const value& key) {
+  statement s(c,
+              "SELECT " + quote_identifier(r.id_column) + " FROM " + quote_identifier(r.table) + " WHERE " +
                          quote_identifier(r.column) + " = ? ORDER BY 1",
                      false);
   bind_operand(s, 1, key);
@@ -100,10 +100,10 @@ inline std::vector<value> sqlite_referencing_ids(sqlite_connection& c, const sql
 }
 
 /// The value of `column` in the row of `table` whose `id_column` is `id`.
-inline value sqlite_column_of(sqlite_connection& c, const std::string& table, const std::string& id_column,
-                              const std::string& column, const value& id) {
-  sqlite_statement s(c,
-                     "SELECT " + quote_identifier(column) + " FROM " + quote_identifier(table) + " WHERE " +
+inline value column_of(connection& c, const std::string& table, const std::string& id_column,
+                       const std::string& column, const value& id) {
+  statement s(c,
+              "SELECT " + quote_identifier(column) + " FROM " + quote_identifier(table) + " WHERE " +
                          quote_identifier(id_column) + " = ?",
                      false);
   bind_operand(s, 1, id);
@@ -112,19 +112,19 @@ inline value sqlite_column_of(sqlite_connection& c, const std::string& table, co
 
 /// Walks what removing row `id` of `table` would do, as SQLite's ON DELETE actions would, and reports the first
 /// restrict that refuses it. `origin` is the removal asked for, which cascaded to this one unless it is this one.
-inline void find_sqlite_restrict(sqlite_connection& c, const std::string& table, const std::string& id_column,
-                                 const value& id, const cascade_origin& origin,
-                                 std::set<std::pair<std::string, std::string>>& visited) {
+inline void find_restrict(connection& c, const std::string& table, const std::string& id_column,
+                          const value& id, const cascade_origin& origin,
+                          std::set<std::pair<std::string, std::string>>& visited) {
   if (!visited.emplace(table, describe(id)).second) return;
-  for (const auto& r : sqlite_referrers_of(c, table)) {
-    const value key = sqlite_column_of(c, table, id_column, r.target_column, id);
+  for (const auto& r : referrers_of(c, table)) {
+    const value key = column_of(c, table, id_column, r.target_column, id);
     if (std::holds_alternative<std::nullptr_t>(key)) continue;
-    auto ids = sqlite_referencing_ids(c, r, key);
+    auto ids = referencing_ids(c, r, key);
     std::erase_if(ids, [&](const value& v) { return r.table == table && describe(v) == describe(id); });
     if (ids.empty()) continue;
     if (r.on_delete == "CASCADE") {
       for (const auto& referencing : ids)
-        find_sqlite_restrict(c, r.table, r.id_column, referencing, origin, visited);
+        find_restrict(c, r.table, r.id_column, referencing, origin, visited);
     } else if (r.on_delete != "SET NULL" && r.on_delete != "SET DEFAULT") {
       constraint_failure refused(constraint_kind::still_referenced, table);
       refused.property = r.target_column;
@@ -137,25 +137,25 @@ inline void find_sqlite_restrict(sqlite_connection& c, const std::string& table,
 }
 
 /// Reports a constraint SQLite refused while removing m's row `id`.
-[[noreturn]] inline void explain_sqlite_removal(sqlite_connection& c, const model_info& m, const value& id,
-                                                const sqlite_constraint_failure& e) {
+[[noreturn]] inline void explain_removal(connection& c, const model_info& m, const value& id,
+                                         const constraint_violation& e) {
   const cascade_origin origin{std::string(m.name()), std::string(m.id().name), id};
   // RESTRICT reports itself as SQLITE_CONSTRAINT_TRIGGER, NO ACTION as SQLITE_CONSTRAINT_FOREIGNKEY.
   if (e.code() == SQLITE_CONSTRAINT_FOREIGNKEY || e.code() == SQLITE_CONSTRAINT_TRIGGER) {
     std::set<std::pair<std::string, std::string>> visited;
-    find_sqlite_restrict(c, origin.model, origin.id_property, id, origin, visited);
+    find_restrict(c, origin.model, origin.id_property, id, origin, visited);
   }
   throw_constraint_failure(unexplained_failure("remove", origin.model, origin.id_property, id, e.what()));
 }
 
 /// Reports it when `row` (a row of m) changes a property that rows of another table reference.
-inline void explain_sqlite_change(sqlite_connection& c, const model_info& m, const void* row) {
+inline void explain_change(connection& c, const model_info& m, const void* row) {
   const std::string table(m.name());
   const std::string id_column(m.id().name);
   const value id = m.get(row, m.id_index());
-  for (const auto& r : sqlite_referrers_of(c, table)) {
-    const value old_key = sqlite_column_of(c, table, id_column, r.target_column, id);
-    if (std::holds_alternative<std::nullptr_t>(old_key) || sqlite_referencing_ids(c, r, old_key).empty()) continue;
+  for (const auto& r : referrers_of(c, table)) {
+    const value old_key = column_of(c, table, id_column, r.target_column, id);
+    if (std::holds_alternative<std::nullptr_t>(old_key) || referencing_ids(c, r, old_key).empty()) continue;
     bool changed = false;
     for (std::size_t i = 0; i < m.properties().size(); ++i)
       if (m.property(i).name == r.target_column) changed = describe(m.get(row, i)) != describe(old_key);
@@ -171,12 +171,12 @@ inline void explain_sqlite_change(sqlite_connection& c, const model_info& m, con
 
 /// Refuses to drop `table` while rows of another table reference its rows (dropping would run the ON DELETE
 /// actions on them, or fail half-way).
-inline void check_sqlite_drop(sqlite_connection& c, const std::string& table) {
-  if (!sqlite_table_exists(c, table)) return;
-  for (const auto& r : sqlite_referrers_of(c, table)) {
+inline void check_drop(connection& c, const std::string& table) {
+  if (!table_exists(c, table)) return;
+  for (const auto& r : referrers_of(c, table)) {
     if (r.table == table) continue;
-    sqlite_statement s(c,
-                       "SELECT " + quote_identifier(r.column) + " FROM " + quote_identifier(r.table) + " WHERE " +
+    statement s(c,
+                "SELECT " + quote_identifier(r.column) + " FROM " + quote_identifier(r.table) + " WHERE " +
                            quote_identifier(r.column) + " IN (SELECT " + quote_identifier(r.target_column) +
                            " FROM " + quote_identifier(table) + ") LIMIT 1",
                        false);
@@ -190,12 +190,12 @@ inline void check_sqlite_drop(sqlite_connection& c, const std::string& table) {
 }
 
 /// Reports a constraint SQLite refused while writing `row` (a row of m; `verb` is "create" or "update").
-[[noreturn]] inline void explain_sqlite_write(sqlite_connection& c, const model_info& m, const void* row,
-                                              const sqlite_constraint_failure& e, std::string_view verb) {
+[[noreturn]] inline void explain_write(connection& c, const model_info& m, const void* row,
+                                       const constraint_violation& e, std::string_view verb) {
   const int code = e.code();
   if (code == SQLITE_CONSTRAINT_FOREIGNKEY || code == SQLITE_CONSTRAINT_TRIGGER) {
-    check_sqlite_keys(c, m, row);
-    explain_sqlite_change(c, m, row);
+    check_keys(c, m, row);
+    explain_change(c, m, row);
   }
   // The property whose value another row has: SQLite names a unique one, in English whatever the locale:
   // "UNIQUE constraint failed: Customer.email".
@@ -221,6 +221,6 @@ inline void check_sqlite_drop(sqlite_connection& c, const std::string& table) {
   throw_constraint_failure(unexplained_failure(verb, m.name(), m.id().name, std::nullopt, e.what()));
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::sqlite
 
 #endif

@@ -12,21 +12,21 @@
 
 #include <tether/detail/sqlite/connection.hpp>
 
-namespace tether::detail {
+namespace tether::detail::sqlite {
 
-class sqlite_statement {
+class statement {
 public:
   /// Prepares `sql`; `persistent` tells SQLite the statement is cached and reused many times.
-  sqlite_statement(sqlite_connection& connection, const std::string& sql, bool persistent)
+  statement(connection& connection, const std::string& sql, bool persistent)
       : connection_(&connection), sql_(sql) {
     const int rc = sqlite3_prepare_v3(connection.handle(), sql.c_str(), static_cast<int>(sql.size() + 1),
                                       persistent ? SQLITE_PREPARE_PERSISTENT : 0, &stmt_, nullptr);
     if (rc != SQLITE_OK) connection.fail(rc, "cannot prepare " + sql);
   }
 
-  sqlite_statement(const sqlite_statement&) = delete;
-  sqlite_statement& operator=(const sqlite_statement&) = delete;
-  ~sqlite_statement() { sqlite3_finalize(stmt_); }
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  ~statement() { sqlite3_finalize(stmt_); }
 
   [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
 
@@ -70,25 +70,25 @@ private:
     if (rc != SQLITE_OK) connection_->fail(rc, "cannot bind a value of " + sql_);
   }
 
-  sqlite_connection* connection_;
+  connection* connection_;
   std::string sql_;
   sqlite3_stmt* stmt_ = nullptr;
 };
 
 /// Resets a statement when the scope that ran it ends, however it ends.
-class sqlite_run {
+class run {
 public:
-  explicit sqlite_run(sqlite_statement& statement) noexcept : statement_(statement) {}
-  sqlite_run(const sqlite_run&) = delete;
-  sqlite_run& operator=(const sqlite_run&) = delete;
-  ~sqlite_run() { statement_.reset(); }
-  sqlite_statement* operator->() const noexcept { return &statement_; }
-  sqlite_statement& operator*() const noexcept { return statement_; }
+  explicit run(statement& statement) noexcept : statement_(statement) {}
+  run(const run&) = delete;
+  run& operator=(const run&) = delete;
+  ~run() { statement_.reset(); }
+  statement* operator->() const noexcept { return &statement_; }
+  statement& operator*() const noexcept { return statement_; }
 
 private:
-  sqlite_statement& statement_;
+  statement& statement_;
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::sqlite
 
 #endif

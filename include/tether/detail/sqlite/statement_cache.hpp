@@ -14,12 +14,12 @@
 
 #include <tether/detail/sqlite/statement.hpp>
 
-namespace tether::detail {
+namespace tether::detail::sqlite {
 
 /// A caller's memo of the statement for one fixed text (a model's insert, a lookup): the cache answers from it
 /// without hashing the text while it has not been emptied since.
-struct sqlite_statement_slot {
-  sqlite_statement* statement = nullptr;
+struct statement_slot {
+  statement* prepared = nullptr;
   std::uint64_t generation = 0;
 };
 
@@ -27,20 +27,20 @@ struct sqlite_statement_slot {
 /// there are a few per model, are kept until the schema changes; every other text (a query's shape) is kept
 /// until there are `capacity` of them, then they are all dropped. So no run of query shapes, however many
 /// (include sends key lists of many lengths), makes a relation load prepare its statement again.
-class sqlite_statement_cache {
+class statement_cache {
 public:
-  explicit sqlite_statement_cache(sqlite_connection& connection) : connection_(connection) {}
+  explicit statement_cache(connection& db) : connection_(db) {}
 
   /// The statement for `sql`, prepared on first use. Valid until the next clear() or the next call that
   /// makes the cache full (callers hold a statement only while they run it).
-  sqlite_statement& get(const std::string& sql) { return get(sql, false); }
+  statement& get(const std::string& sql) { return get(sql, false); }
 
   /// As get(sql), remembered in `slot`, which must always be used with the same text; kept until clear().
-  sqlite_statement& get(const std::string& sql, sqlite_statement_slot& slot) {
-    if (slot.statement != nullptr && slot.generation == generation_) return *slot.statement;
-    sqlite_statement& statement = get(sql, true);
-    slot = {&statement, generation_};
-    return statement;
+  statement& get(const std::string& sql, statement_slot& slot) {
+    if (slot.prepared != nullptr && slot.generation == generation_) return *slot.prepared;
+    statement& made = get(sql, true);
+    slot = {&made, generation_};
+    return made;
   }
 
   /// Forgets every statement (after a change of schema), and so every slot.
@@ -55,24 +55,24 @@ public:
 
 private:
   struct entry {
-    std::unique_ptr<sqlite_statement> statement;
+    std::unique_ptr<statement> prepared;
     bool kept;  ///< a model's fixed text, asked for through a slot
   };
 
-  sqlite_statement& get(const std::string& sql, bool keep) {
+  statement& get(const std::string& sql, bool keep) {
     if (auto found = statements_.find(sql); found != statements_.end()) {
       if (keep && !found->second.kept) {
         found->second.kept = true;
         --transient_;
       }
-      return *found->second.statement;
+      return *found->second.prepared;
     }
     if (!keep && transient_ >= capacity) drop_transient();
-    auto made = std::make_unique<sqlite_statement>(connection_, sql, true);
-    auto& statement = *made;
+    auto made = std::make_unique<statement>(connection_, sql, true);
+    auto& added = *made;
     statements_.emplace(sql, entry{std::move(made), keep});
     if (!keep) ++transient_;
-    return statement;
+    return added;
   }
 
   void drop_transient() noexcept {
@@ -80,12 +80,12 @@ private:
     transient_ = 0;
   }
 
-  sqlite_connection& connection_;
+  connection& connection_;
   std::uint64_t generation_ = 1;  ///< how many times the cache was emptied, plus one: a fresh slot never matches
   std::size_t transient_ = 0;     ///< statements of query shapes
   std::unordered_map<std::string, entry> statements_;
 };
 
-}  // namespace tether::detail
+}  // namespace tether::detail::sqlite
 
 #endif

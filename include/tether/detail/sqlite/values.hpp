@@ -26,19 +26,19 @@
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
-namespace tether::detail {
+namespace tether::detail::sqlite {
 
-inline std::int64_t sqlite_time(time_point t) noexcept {
+inline std::int64_t nanoseconds_of(time_point t) noexcept {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count();
 }
 
-inline time_point sqlite_time_point(std::int64_t nanoseconds) noexcept {
+inline time_point time_point_of(std::int64_t nanoseconds) noexcept {
   return time_point(std::chrono::duration_cast<time_point::duration>(std::chrono::nanoseconds(nanoseconds)));
 }
 
 /// Binds a value (a filter operand, already of the property's kind, or a property's value) to parameter
 /// `index`. Text is bound without a copy, so `v` must outlive the run of the statement.
-inline void bind_operand(sqlite_statement& s, int index, const value& v) {
+inline void bind_operand(statement& s, int index, const value& v) {
   if (const auto* key = std::get_if<std::int64_t>(&v)) return s.bind_int(index, *key);  // a load's usual key
   std::visit(
       [&](const auto& x) {
@@ -48,13 +48,13 @@ inline void bind_operand(sqlite_statement& s, int index, const value& v) {
         else if constexpr (std::is_same_v<X, std::int64_t>) s.bind_int(index, x);
         else if constexpr (std::is_same_v<X, double>) s.bind_real(index, x);
         else if constexpr (std::is_same_v<X, std::string>) s.bind_text(index, x);
-        else s.bind_int(index, sqlite_time(x));
+        else s.bind_int(index, nanoseconds_of(x));
       },
       v);
 }
 
 /// The member of property `p` as a T when T is its C++ type, else null. The commonest plain types are bound
-/// and read in place (see sqlite_reader): a `tether::value` on the way and the call through value_ops cost
+/// and read in place (see row_reader): a `tether::value` on the way and the call through value_ops cost
 /// about as much as SQLite's own work on the column. A value_ops table is one inline object per type, so its
 /// address tells the type; a type it does not recognise takes the path through value_ops, never a wrong one.
 template <class T>
@@ -68,7 +68,7 @@ const T* member_as(const stored_property& p, const void* member) noexcept {
 
 /// Binds property `p` of a row (`member`, its address there; plain or optional) to parameter `index`. Text is
 /// bound without a copy, so the row must outlive the run of the statement.
-inline void bind_member(sqlite_statement& s, int index, const stored_property& p, const void* member) {
+inline void bind_member(statement& s, int index, const stored_property& p, const void* member) {
   switch (p.kind) {
     case value_kind::integer:
       if (const auto* v = member_as<std::int64_t>(p, member)) return s.bind_int(index, *v);
@@ -94,7 +94,7 @@ inline void bind_member(sqlite_statement& s, int index, const stored_property& p
 /// Reads column `column` into property `p` of a value-initialised row (`member`, its address there), through
 /// value_ops. A NULL leaves the member as value-initialisation made it: an empty optional, or the plain type's
 /// zero, as SQLite reads NULL for a number or a text.
-inline void read_value(const sqlite_statement& s, int column, const stored_property& p, void* member) {
+inline void read_value(const statement& s, int column, const stored_property& p, void* member) {
   if ((p.nullable || p.kind == value_kind::json) && s.is_null(column)) return;
   const value_ops& ops = *p.ops;
   switch (p.kind) {
@@ -106,7 +106,7 @@ inline void read_value(const sqlite_statement& s, int column, const stored_prope
       return;
     case value_kind::boolean: ops.set(member, value(std::in_place_type<bool>, s.column_int(column) != 0)); return;
     case value_kind::time:
-      ops.set(member, value(std::in_place_type<time_point>, sqlite_time_point(s.column_int(column))));
+      ops.set(member, value(std::in_place_type<time_point>, time_point_of(s.column_int(column))));
       return;
     case value_kind::json: ops.set_json(member, nlohmann::json::parse(s.column_text(column))); return;
   }
@@ -115,15 +115,15 @@ inline void read_value(const sqlite_statement& s, int column, const stored_prope
 /// How a read puts one column into a row, decided once per statement shape rather than once per row: the
 /// commonest plain types are written in place, a nullable integer (a foreign key) goes to value_ops with no
 /// dispatch on its kind, every other property through read_value.
-struct sqlite_reader {
+struct row_reader {
   enum class path : unsigned char { integer, real, text, nullable_integer, any };
   path how;
   std::size_t offset;  ///< of the member in a row
   const stored_property* property;
 };
 
-inline sqlite_reader make_reader(const stored_property& p) noexcept {
-  using path = sqlite_reader::path;
+inline row_reader make_reader(const stored_property& p) noexcept {
+  using path = row_reader::path;
   path how = path::any;
   if (p.ops == &plain_value_ops<std::int64_t>::table) how = path::integer;
   else if (p.ops == &plain_value_ops<double>::table) how = path::real;
@@ -133,19 +133,19 @@ inline sqlite_reader make_reader(const stored_property& p) noexcept {
 }
 
 /// The readers of the given properties of m, column k reading into property columns[k].
-inline std::vector<sqlite_reader> make_readers(const model_info& m, const std::vector<std::size_t>& columns) {
-  std::vector<sqlite_reader> out;
+inline std::vector<row_reader> make_readers(const model_info& m, const std::vector<std::size_t>& columns) {
+  std::vector<row_reader> out;
   out.reserve(columns.size());
   for (const std::size_t i : columns) out.push_back(make_reader(m.property(i)));
   return out;
 }
 
 /// Reads the current result row into `row` (value-initialised), column k by readers[k].
-inline void read_row(const sqlite_statement& s, std::span<const sqlite_reader> readers, void* row) {
-  using path = sqlite_reader::path;
+inline void read_row(const statement& s, std::span<const row_reader> readers, void* row) {
+  using path = row_reader::path;
   char* const base = static_cast<char*>(row);
   for (std::size_t k = 0; k < readers.size(); ++k) {
-    const sqlite_reader& r = readers[k];
+    const row_reader& r = readers[k];
     void* const member = base + r.offset;
     const int column = static_cast<int>(k);
     switch (r.how) {
@@ -163,7 +163,7 @@ inline void read_row(const sqlite_statement& s, std::span<const sqlite_reader> r
 }
 
 /// Reads a column as an untyped value: for messages about rows of tables the caller only knows by name.
-inline value read_any(const sqlite_statement& s, int column) {
+inline value read_any(const statement& s, int column) {
   switch (s.type(column)) {
     case SQLITE_NULL: return nullptr;
     case SQLITE_INTEGER: return s.column_int(column);
@@ -172,6 +172,6 @@ inline value read_any(const sqlite_statement& s, int column) {
   }
 }
 
-}  // namespace tether::detail
+}  // namespace tether::detail::sqlite
 
 #endif
