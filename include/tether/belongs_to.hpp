@@ -54,7 +54,7 @@ struct check_primary_key {
 template <class Target, class Options>
   requires(!std::is_void_v<typename Options::primary_key_type>)
 struct check_primary_key<Target, Options> {
-  static_assert(member_index<Target>(Options::primary_key) != no_property ||
+  static_assert(property_index<Target>(Options::primary_key) != no_property ||
                     no_primary_key_property<Target, typename Options::primary_key_type>::value,
                 "tether::belongs_to<Target, primary_key<Name>>: the target has no property of that name; name one "
                 "of the target's properties");
@@ -72,7 +72,7 @@ struct relation_target {
                                   "declare its id property (or name the key with primary_key<\"...\">)");
       return id_index<type>;
     } else {
-      return member_index<type>(Options::primary_key);
+      return property_index<type>(Options::primary_key);
     }
   }();
   // After a failed check above, property 0 stands in so that no further error follows the sentence.
@@ -136,6 +136,8 @@ class belongs_to : private detail::relation_core {
 
 public:
   using tether_relation = void;
+  /// @brief The target as declared (a has_many or has_one in it finds this relation by it).
+  using declared_target = Target;
   /// @brief What the relation links to and hands out (`with_id<Target>` for a target without id).
   using target_type = typename types::target;
   /// @brief The type of the key (the referenced property's, without std::optional).

@@ -2,7 +2,8 @@
 #define TETHER_FWD_HPP
 
 /// @file
-/// Cheap declarations: the relation template, its option tags and the error types, for headers that only name them.
+/// Cheap declarations: the relation templates, their option tags and the error types, for headers that only name
+/// them.
 
 #include <tether/detail/fixed_string.hpp>
 #include <tether/error.hpp>
@@ -44,6 +45,11 @@ struct key_type {};
 /// @brief Option: LoopBack's loose link: no integrity check, dangling keys allowed.
 struct no_constraint {};
 
+/// @brief Option of has_many and has_one: the target's `belongs_to` member that the reflection reflects (needed
+/// when the target belongs to this model more than once).
+template <detail::fixed_string Member>
+struct inverse {};
+
 /// @brief Option for `get`: load again whatever is cached.
 struct refresh_t {
   explicit constexpr refresh_t() = default;
@@ -52,6 +58,12 @@ inline constexpr refresh_t refresh{};
 
 template <class Target, class... Options>
 class belongs_to;
+
+template <class Target, class... Options>
+class has_many;
+
+template <class Target, class... Options>
+class has_one;
 
 template <class M>
 class repository;

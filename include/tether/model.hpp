@@ -65,6 +65,10 @@ using strip_optional_t = typename strip_optional<T>::type;
 template <class T>
 concept relation_member = requires { typename T::tether_relation; };
 
+/// A member that reflects a belongs_to of another model (has_many, has_one): no property at all.
+template <class T>
+concept reflection_member = requires { typename T::tether_reflection; };
+
 template <class T>
 concept integer_value = std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> &&
                         !std::is_same_v<T, char8_t> && !std::is_same_v<T, char16_t> && !std::is_same_v<T, char32_t> &&
@@ -158,15 +162,48 @@ struct member_name_of {
 template <class M, std::size_t I>
 inline constexpr std::string_view member_name = member_name_of<M, I>::value;
 
+/// Which members of M are stored properties and which are reflections (has_many, has_one: no column, no
+/// property). Property I is member `stored[I]`; reflection J is member `reflections[J]`.
+template <class M>
+struct member_layout {
+  template <std::size_t... I>
+  static constexpr std::array<bool, sizeof...(I)> reflection_flags(std::index_sequence<I...>) noexcept {
+    return {reflection_member<member_type<M, I>>...};
+  }
+  static constexpr auto is_reflection = reflection_flags(std::make_index_sequence<member_count<M>>{});
+
+  static constexpr std::size_t reflection_count = [] {
+    std::size_t n = 0;
+    for (const bool r : is_reflection) n += r ? 1 : 0;
+    return n;
+  }();
+
+  template <bool Reflections, std::size_t N>
+  static constexpr std::array<std::size_t, N> indexes() noexcept {
+    std::array<std::size_t, N> out{};
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < is_reflection.size(); ++i)
+      if (is_reflection[i] == Reflections) out[at++] = i;
+    return out;
+  }
+  static constexpr auto stored = indexes<false, member_count<M> - reflection_count>();
+  static constexpr auto reflections = indexes<true, reflection_count>();
+};
+
+/// The member that stored property I of M is.
+template <class M, std::size_t I>
+inline constexpr std::size_t stored_member = member_layout<M>::stored[I];
+
 template <class M, std::size_t I>
 struct property_name_of {
   static constexpr std::string_view value = [] {
-    using member = member_type<M, I>;
+    constexpr std::size_t at = stored_member<M, I>;
+    using member = member_type<M, at>;
     if constexpr (relation_member<member>) {
       if constexpr (!member::foreign_key_option.empty()) return member::foreign_key_option;
-      else return with_id_suffix<member_name_of<M, I>>::value.view();
+      else return with_id_suffix<member_name_of<M, at>>::value.view();
     } else {
-      return member_name<M, I>;
+      return member_name<M, at>;
     }
   }();
 };
@@ -200,9 +237,10 @@ struct model_name_of_type {
 template <model M>
 inline constexpr std::string_view model_name = detail::model_name_of_type<M>::value;
 
-/// @brief How many stored properties M has (one per member: a belongsTo member stores its foreign key).
+/// @brief How many stored properties M has (one per member but has_many and has_one: a belongsTo member stores
+/// its foreign key).
 template <model M>
-inline constexpr std::size_t property_count = detail::member_count<M>;
+inline constexpr std::size_t property_count = detail::member_layout<M>::stored.size();
 
 /// @brief The name of stored property I: the member name, or for a belongsTo member its foreign key.
 template <model M, std::size_t I>
@@ -210,17 +248,17 @@ inline constexpr std::string_view property_name = detail::property_name_of<M, I>
 
 /// @brief The type of stored property I: the member type, or for a belongsTo member `std::optional<key>`.
 template <model M, std::size_t I>
-using property_type = typename detail::stored_type<detail::member_type<M, I>>::type;
+using property_type = typename detail::stored_type<detail::member_type<M, detail::stored_member<M, I>>>::type;
 
 /// @brief True when stored property I is the foreign key of a belongsTo member.
 template <model M, std::size_t I>
-inline constexpr bool is_foreign_key = detail::relation_member<detail::member_type<M, I>>;
+inline constexpr bool is_foreign_key = detail::relation_member<detail::member_type<M, detail::stored_member<M, I>>>;
 
 /// @brief Reads stored property I of an instance.
 template <std::size_t I, model M>
 [[nodiscard]] constexpr const property_type<M, I>& get_property(const M& instance) noexcept {
-  if constexpr (is_foreign_key<M, I>) return detail::member_of<const M, I>(instance).key();
-  else return detail::member_of<const M, I>(instance);
+  if constexpr (is_foreign_key<M, I>) return detail::member_of<const M, detail::stored_member<M, I>>(instance).key();
+  else return detail::member_of<const M, detail::stored_member<M, I>>(instance);
 }
 
 /// @brief Writes stored property I of an instance (through the relation's setter for a foreign key, so a cached
@@ -228,7 +266,7 @@ template <std::size_t I, model M>
 template <std::size_t I, model M, class V>
 constexpr void set_property(M& instance, V&& value) {
   // A foreign key goes through the relation's own assignment, which refuses narrowing and drops a stale cache.
-  detail::member_of<M, I>(instance) = std::forward<V>(value);
+  detail::member_of<M, detail::stored_member<M, I>>(instance) = std::forward<V>(value);
 }
 
 /// @brief Calls `f(std::integral_constant<std::size_t, I>{})` for each stored property of M, in order.
@@ -249,12 +287,13 @@ constexpr std::string_view id_property_name() noexcept {
   else return "id";
 }
 
-/// Index of the member named `name`, or no_property.
+/// Index of the stored property whose member is named `name` (a has_many or has_one is none), or no_property.
 template <class M>
-constexpr std::size_t member_index(std::string_view name) noexcept {
+constexpr std::size_t property_index(std::string_view name) noexcept {
   const auto& names = members_of<M>::names;
-  for (std::size_t i = 0; i < names.size(); ++i)
-    if (names[i] == name) return i;
+  const auto& stored = member_layout<M>::stored;
+  for (std::size_t i = 0; i < stored.size(); ++i)
+    if (names[stored[i]] == name) return i;
   return no_property;
 }
 
@@ -266,13 +305,14 @@ struct id_names_relation : std::false_type {};
 
 template <class M>
 constexpr std::size_t id_index_of() noexcept {
-  constexpr std::size_t index = member_index<M>(id_property_name<M>());
+  constexpr std::size_t index = property_index<M>(id_property_name<M>());
   if constexpr (requires { M::id_property; }) {
     static_assert(index != no_property || no_such_property<M, "id_property">::value,
                   "tether: the model's `id_property` names no property of the model; name one of its members");
     if constexpr (index != no_property) {
       // A relation's foreign key as the id would be generated (and link the row to whichever target has it).
-      static_assert(!relation_member<member_type<M, index>> || id_names_relation<M, "id_property">::value,
+      static_assert(!relation_member<member_type<M, stored_member<M, index>>> ||
+                        id_names_relation<M, "id_property">::value,
                     "tether: the model's `id_property` names a belongs_to member, whose foreign key cannot be the "
                     "id; name a plain property of the model");
     }
@@ -346,11 +386,15 @@ struct member_fixed_name {
   static constexpr auto value = to_fixed_string<member_name_of<M, I>>();
 };
 
+/// The member name of stored property I, for diagnostics.
+template <class M, std::size_t I>
+using property_fixed_name = member_fixed_name<M, stored_member<M, I>>;
+
 /// Row I of M's property table; the static_assert names the model and member when the type is not supported.
 template <class M, std::size_t I>
 constexpr property_info property_row() noexcept {
   using T = property_type<M, I>;
-  static_assert(property_value<T> || unsupported_property_type<M, member_fixed_name<M, I>::value, T>::value,
+  static_assert(property_value<T> || unsupported_property_type<M, property_fixed_name<M, I>::value, T>::value,
                 "tether: unsupported property type; a property must be an integer, floating point, bool, "
                 "std::string, std::chrono::system_clock::time_point, nlohmann::json, std::optional of one of "
                 "these, or a tether::belongs_to");
@@ -397,7 +441,8 @@ constexpr std::size_t colliding_key(const std::array<property_info, N>& table) n
 template <class M, std::size_t I>
 constexpr bool check_member() {
   using member = member_type<M, I>;
-  if constexpr (relation_member<member>) static_assert(member::template check_in_model<M>());
+  if constexpr (relation_member<member> || reflection_member<member>)
+    static_assert(member::template check_in_model<M>());
   return true;
 }
 
@@ -406,23 +451,59 @@ constexpr bool check_members(std::index_sequence<I...>) {
   return (check_member<M, I>() && ...);
 }
 
+template <class M, fixed_string Member>
+struct belongs_to_reflected_twice : std::false_type {};
+
+/// Which target (as a tag address) and which of its foreign keys reflection member I of M reflects.
+struct reflected_link {
+  const void* target = nullptr;
+  std::size_t key = 0;
+};
+
+template <class T>
+inline constexpr char model_tag = 0;
+
+template <class M, std::size_t... J>
+constexpr std::array<reflected_link, sizeof...(J)> reflected_links(std::index_sequence<J...>) {
+  return {reflected_link{&model_tag<persisted<typename member_type<M, member_layout<M>::reflections[J]>::declared_target>>,
+                         member_type<M, member_layout<M>::reflections[J]>::template reflected_key<M>()}...};
+}
+
+/// The first reflection of M that reflects the same belongs_to as an earlier one, or no_property.
+template <class M>
+constexpr std::size_t repeated_reflection() {
+  constexpr auto links = reflected_links<M>(std::make_index_sequence<member_layout<M>::reflection_count>{});
+  for (std::size_t a = 0; a < links.size(); ++a)
+    for (std::size_t b = 0; b < a; ++b)
+      if (links[a].target == links[b].target && links[a].key == links[b].key) return a;
+  return no_property;
+}
+
 /// Every compile-time check of a model, in one place; every entry point (repository, JSON, definitions)
 /// names `model_checked<M>` so that a misuse is reported once, where it is first used.
 template <class M>
 constexpr bool check_model() {
   constexpr std::size_t collision = colliding_key(property_table_of<M>::value);
   if constexpr (collision != no_property) {
-    static_assert(foreign_key_collides<M, member_fixed_name<M, collision>::value>::value,
+    static_assert(foreign_key_collides<M, property_fixed_name<M, collision>::value>::value,
                   "tether: two properties of the model have one stored name (a belongs_to's foreign key is "
                   "its member name plus Id); rename the property, or name the key with "
                   "tether::foreign_key<\"...\">");
   }
-  check_members<M>(std::make_index_sequence<property_count<M>>{});
+  check_members<M>(std::make_index_sequence<member_count<M>>{});
+  if constexpr (member_layout<M>::reflection_count > 1) {
+    constexpr std::size_t repeated = repeated_reflection<M>();
+    if constexpr (repeated != no_property) {
+      static_assert(belongs_to_reflected_twice<M, member_fixed_name<M, member_layout<M>::reflections[repeated]>::value>::value,
+                    "tether: two has_many / has_one members of the model reflect the same belongs_to; keep one, or "
+                    "point them at different belongs_to members with tether::inverse<\"member\">");
+    }
+  }
   if constexpr (has_id<M>) {
     using T = property_type<M, id_index<M>>;
     using V = strip_optional_t<T>;
     static_assert(integer_value<V> || std::is_same_v<V, std::string> ||
-                      unsupported_id_type<M, member_fixed_name<M, id_index<M>>::value, T>::value,
+                      unsupported_id_type<M, property_fixed_name<M, id_index<M>>::value, T>::value,
                   "tether: an id must be an integer or std::string, plain or in std::optional");
   }
   return true;

@@ -102,6 +102,29 @@ struct relation_info {
   bool enforced;                        ///< false for no_constraint: no integrity at all
 };
 
+/// @brief How to make and walk the cached answer of a has_many: a `std::vector` of the target's rows.
+struct many_rows_ops {
+  /// A shared `std::vector` of `count` value-initialised rows, and where its first row is (rows are
+  /// `target.row().size` apart).
+  std::shared_ptr<void> (*make)(std::size_t count, void*& first);
+  /// The rows of such a vector: where the first is, and how many.
+  std::pair<void*, std::size_t> (*rows)(const void* vector) noexcept;
+};
+
+/// @brief A has_many or has_one member: which belongs_to of which model it reflects, and where it lives.
+/// Not a property: no column, not a name for `where`, `order` or `fields`; a relation name for include and JSON.
+struct reflection_info {
+  std::string_view name;                ///< the member name ("orders")
+  bool many;                            ///< has_many (a vector of rows) or has_one (one row or none)
+  const model_info& (*target)();        ///< the reflected model (a function: it may be incomplete where declared)
+  const model_info& (*owner)();         ///< the model that declares the member
+  std::size_t foreign_key;              ///< the target's property that holds the key (`Order.customerId`)
+  std::size_t referenced;               ///< the owner's property that the key references (its id, or primary_key)
+  std::size_t offset = 0;               ///< of the member in an owner row
+  std::size_t core_offset = 0;          ///< where the reflection's cache lives in its member
+  const many_rows_ops* rows = nullptr;  ///< has_many only
+};
+
 /// @brief One stored property: its row of the property table (model.hpp), where it lives and how to use it.
 struct stored_property : property_info {
   std::size_t offset = 0;                 ///< of the member in a row; for a foreign key, of the belongs_to member
@@ -117,6 +140,7 @@ struct row_ops {
   void (*construct)(void* at);                       ///< value-initialised, `M{}`
   void (*copy_construct)(void* at, const void* from);
   void (*copy_assign)(void* to, const void* from);
+  void (*move_assign)(void* to, void* from);
   void (*destroy)(void* at) noexcept;
   std::shared_ptr<void> (*make_shared)();            ///< a value-initialised row of its own
 };
@@ -125,8 +149,9 @@ struct row_ops {
 /// model for the life of the program, so its address identifies the model.
 class model_info {
 public:
-  model_info(std::string_view name, std::size_t id, row_ops row, std::vector<stored_property> properties)
-      : name_(name), id_(id), row_(row), properties_(std::move(properties)) {
+  model_info(std::string_view name, std::size_t id, row_ops row, std::vector<stored_property> properties,
+             std::vector<reflection_info> reflections = {})
+      : name_(name), id_(id), row_(row), properties_(std::move(properties)), reflections_(std::move(reflections)) {
     for (const auto& p : properties_) has_relations_ = has_relations_ || p.relation != nullptr;
   }
   model_info(const model_info&) = delete;
@@ -152,6 +177,23 @@ public:
   /// @brief True when the model has a foreign key (a belongsTo).
   [[nodiscard]] bool has_relations() const noexcept { return has_relations_; }
 
+  /// @brief The has_many and has_one members, in declaration order.
+  [[nodiscard]] std::span<const reflection_info> reflections() const noexcept { return reflections_; }
+  [[nodiscard]] const reflection_info& reflection(std::size_t index) const noexcept { return reflections_[index]; }
+  /// @brief The index of the reflection named `name`, or nullopt.
+  [[nodiscard]] std::optional<std::size_t> find_reflection(std::string_view name) const noexcept {
+    for (std::size_t i = 0; i < reflections_.size(); ++i)
+      if (reflections_[i].name == name) return i;
+    return std::nullopt;
+  }
+  /// @brief The member of reflection `index` in `row`.
+  [[nodiscard]] void* reflection_member(void* row, std::size_t index) const noexcept {
+    return static_cast<char*>(row) + reflections_[index].offset;
+  }
+  [[nodiscard]] const void* reflection_member(const void* row, std::size_t index) const noexcept {
+    return static_cast<const char*>(row) + reflections_[index].offset;
+  }
+
   /// @brief The member of property `index` in `row`.
   [[nodiscard]] void* member(void* row, std::size_t index) const noexcept {
     return static_cast<char*>(row) + properties_[index].offset;
@@ -174,6 +216,7 @@ private:
   std::size_t id_;
   row_ops row_;
   std::vector<stored_property> properties_;
+  std::vector<reflection_info> reflections_;
   bool has_relations_ = false;
   mutable detail::attachment attachment_;
 };
@@ -265,6 +308,7 @@ struct row_ops_of {
       [](void* at) { ::new (at) M{}; },
       [](void* at, const void* from) { ::new (at) M(*static_cast<const M*>(from)); },
       [](void* to, const void* from) { *static_cast<M*>(to) = *static_cast<const M*>(from); },
+      [](void* to, void* from) { *static_cast<M*>(to) = std::move(*static_cast<M*>(from)); },
       [](void* at) noexcept { static_cast<M*>(at)->~M(); },
       []() -> std::shared_ptr<void> { return std::make_shared<M>(); }};
 };
@@ -276,12 +320,17 @@ const model_info& model_info_of_type();
 template <class Relation>
 struct erased_relation;
 
+/// What a has_many or has_one type tells code that does not know it (has_many.hpp, has_one.hpp): where its
+/// cache lives, and for has_many how its vector is made.
+template <class Reflection>
+struct erased_reflection;
+
 /// The relation_info of foreign key I of M (a constant: no code runs to make it).
 template <class M, std::size_t I>
 struct relation_info_of {
-  using relation = member_type<M, I>;
+  using relation = member_type<M, stored_member<M, I>>;
   using target = typename relation::target_type;
-  static constexpr relation_info value{member_name<M, I>,
+  static constexpr relation_info value{member_name<M, stored_member<M, I>>,
                                        &model_info_of_type<target>,
                                        relation::referenced_property(),
                                        relation::delete_rule,
@@ -291,15 +340,16 @@ struct relation_info_of {
 /// Stored property I of M, its offset read off `probe`: the Hana accessors give members, not offsets.
 template <class M, std::size_t I>
 stored_property describe_property(const M& probe) {
-  using member = member_type<M, I>;
+  constexpr std::size_t at = stored_member<M, I>;
+  using member = member_type<M, at>;
   stored_property p;
   static_cast<property_info&>(p) = property_table_of<M>::value[I];
-  p.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&member_of<const M, I>(probe)) -
+  p.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&member_of<const M, at>(probe)) -
                                       reinterpret_cast<const char*>(&probe));
   if constexpr (relation_member<member>) {
     p.ops = &erased_relation<member>::key_ops;
     p.relation = &relation_info_of<M, I>::value;
-    p.core_offset = erased_relation<member>::core_offset(member_of<const M, I>(probe));
+    p.core_offset = erased_relation<member>::core_offset(member_of<const M, at>(probe));
   } else {
     p.ops = &plain_value_ops<member>::table;
   }
@@ -307,15 +357,45 @@ stored_property describe_property(const M& probe) {
 }
 
 template <class M, std::size_t... I>
-std::vector<stored_property> describe_properties(std::index_sequence<I...>) {
-  const M probe{};
+std::vector<stored_property> describe_properties(const M& probe, std::index_sequence<I...>) {
   return {describe_property<M, I>(probe)...};
+}
+
+/// Reflection J of M, its offsets read off `probe`.
+template <class M, std::size_t J>
+reflection_info describe_reflection(const M& probe) {
+  constexpr std::size_t at = member_layout<M>::reflections[J];
+  using member = member_type<M, at>;
+  using erased = erased_reflection<member>;
+  const auto& instance = member_of<const M, at>(probe);
+  reflection_info r{member_name<M, at>,
+                    member::many,
+                    &model_info_of_type<persisted<typename member::declared_target>>,
+                    &model_info_of_type<M>,
+                    member::template reflected_key<M>(),
+                    member::template referenced_property<M>()};
+  r.offset = static_cast<std::size_t>(reinterpret_cast<const char*>(&instance) - reinterpret_cast<const char*>(&probe));
+  r.core_offset = erased::core_offset(instance);
+  if constexpr (member::many) r.rows = &erased::rows;
+  return r;
+}
+
+template <class M, std::size_t... J>
+std::vector<reflection_info> describe_reflections(const M& probe, std::index_sequence<J...>) {
+  return {describe_reflection<M, J>(probe)...};
+}
+
+template <class M>
+model_info describe_model() {
+  const M probe{};
+  return model_info(model_name<M>, id_index_of<M>(), row_ops_of<M>::table,
+                    describe_properties<M>(probe, std::make_index_sequence<property_count<M>>{}),
+                    describe_reflections<M>(probe, std::make_index_sequence<member_layout<M>::reflection_count>{}));
 }
 
 template <class M>
 const model_info& model_info_of_type() {
-  static const model_info info(model_name<M>, id_index_of<M>(), row_ops_of<M>::table,
-                               describe_properties<M>(std::make_index_sequence<property_count<M>>{}));
+  static const model_info info = describe_model<M>();
   return info;
 }
 

@@ -15,6 +15,7 @@
 
 #include <tether/connector.hpp>
 #include <tether/detail/include.hpp>
+#include <tether/detail/reflection_core.hpp>
 #include <tether/detail/relation_core.hpp>
 #include <tether/detail/resolve.hpp>
 #include <tether/detail/row_buffer.hpp>
@@ -25,17 +26,22 @@
 
 namespace tether::detail {
 
-/// True when a relation of `row`, a row of m, holds an answer (a cached target, or the answer that none matched).
+/// True when a relation or reflection of `row`, a row of m, holds an answer (cached rows, or the answer that none
+/// matched).
 inline bool holds_answers(const model_info& m, const void* row) {
-  if (!m.has_relations()) return false;
-  for (std::size_t i = 0; i < m.properties().size(); ++i)
-    if (m.property(i).relation != nullptr && relation_of(m, row, i).answer().first) return true;
+  if (m.has_relations()) {
+    for (std::size_t i = 0; i < m.properties().size(); ++i)
+      if (m.property(i).relation != nullptr && relation_of(m, row, i).answer().first) return true;
+  }
+  for (std::size_t j = 0; j < m.reflections().size(); ++j)
+    if (reflection_of(m, row, j).holds_answer()) return true;
   return false;
 }
 
-/// Copies of rows that keep their keys and drop every relation's answer and origin: what a connector is given to
-/// store in place of rows that hold answers. A store may keep copies of what it is given (memory does), and a
-/// cached target kept there would stay alive with the row and come back, stale, with every read of it.
+/// Copies of rows that keep their keys and drop every relation's and reflection's answer and origin: what a
+/// connector is given to store in place of rows that hold answers. A store may keep copies of what it is given
+/// (memory does), and a cached target kept there would stay alive with the row and come back, stale, with every
+/// read of it.
 class keys_only_rows {
 public:
   /// Room for `capacity` rows of m.
@@ -56,6 +62,7 @@ public:
     ++count_;
     for (std::size_t i = 0; i < model_.properties().size(); ++i)
       if (model_.property(i).relation != nullptr) relation_of(model_, copy, i).clear();
+    for (std::size_t j = 0; j < model_.reflections().size(); ++j) reflection_of(model_, copy, j).clear();
   }
 
   [[nodiscard]] void* operator[](std::size_t i) const noexcept { return rows_ + i * model_.row().size; }

@@ -121,16 +121,6 @@ inline const relation_core& relation_of(const model_info& m, const void* row, st
                                                  m.property(index).core_offset);
 }
 
-/// Tells every relation of `rows` (rows of m: a row_span or a row_range) the datasource they came from.
-template <class Rows>
-void adopt_origin(const model_info& m, const Rows& rows, source_id origin) noexcept {
-  if (!m.has_relations()) return;
-  for (std::size_t i = 0; i < m.properties().size(); ++i) {
-    if (m.property(i).relation == nullptr) continue;
-    for (std::size_t r = 0; r < rows.size(); ++r) relation_of(m, rows[r], i).set_origin(origin);
-  }
-}
-
 }  // namespace tether::detail
 
 #endif

@@ -1,0 +1,93 @@
+#ifndef TETHER_HAS_MANY_HPP
+#define TETHER_HAS_MANY_HPP
+
+/// @file
+/// `tether::has_many<Target, Options...>`: LoopBack's hasMany as a member of the model, the reflection of the
+/// target's belongs_to back to it (`(tether::has_many<Order>, orders)` in Customer reflects Order's
+/// `belongs_to<Customer> customer`). It holds no key: the key lives on the belongsTo side. Its cache is a shared,
+/// immutable snapshot of the target's rows whose key equals the owner's referenced property.
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include <tether/detail/reflection_base.hpp>
+#include <tether/fwd.hpp>
+#include <tether/model.hpp>
+#include <tether/model_info.hpp>
+
+namespace tether {
+
+/// @brief LoopBack's hasMany, declared as a member: `(tether::has_many<Order>, orders)`.
+///
+/// The target may still be incomplete where the member is declared. docs/reflections.md describes every call.
+template <class Target, class... Options>
+class has_many : private detail::reflection_base<has_many<Target, Options...>, Target, Options...> {
+  using base = detail::reflection_base<has_many, Target, Options...>;
+  friend base;
+  template <class Reflection>
+  friend struct detail::erased_reflection;
+
+public:
+  using tether_reflection = void;
+  using declared_target = Target;
+  static constexpr bool many = true;
+  static constexpr std::string_view kind_name = "tether::has_many";
+  static constexpr std::string_view inverse_option = base::options::inverse;
+
+  using base::check_in_model;
+  using base::referenced_property;
+  using base::reflected_key;
+
+  /// @brief The cached rows, never any I/O: a snapshot that stays valid while held; null when nothing is loaded
+  /// for the owner's current key.
+  [[nodiscard]] auto operator()() const {
+    using rows = std::vector<persisted<Target>>;
+    auto cached = cached_answer();
+    auto* raw = static_cast<const rows*>(cached.get());
+    return std::shared_ptr<const rows>(std::move(cached), raw);
+  }
+
+  /// @brief True when the cache holds the answer for the owner's current key.
+  [[nodiscard]] bool loaded() const { return cached_state().first; }
+
+private:
+  [[nodiscard]] std::pair<bool, std::shared_ptr<void>> cached_state() const {
+    const auto at = this->locate();
+    if (at.info == nullptr) return {false, nullptr};
+    return this->answer(base::key_of(at));
+  }
+  [[nodiscard]] std::shared_ptr<void> cached_answer() const { return cached_state().second; }
+};
+
+namespace detail {
+
+/// A has_many as code that does not know its type uses it: where its core lives, and how its vector is made.
+template <class Target, class... Options>
+struct erased_reflection<has_many<Target, Options...>> {
+  using rows_type = std::vector<persisted<Target>>;
+
+  static std::size_t core_offset(const has_many<Target, Options...>& probe) noexcept {
+    return static_cast<std::size_t>(reinterpret_cast<const char*>(&static_cast<const reflection_core&>(probe)) -
+                                    reinterpret_cast<const char*>(&probe));
+  }
+
+  static std::shared_ptr<void> make(std::size_t count, void*& first) {
+    auto made = std::make_shared<rows_type>(count);
+    first = made->data();
+    return made;
+  }
+  static std::pair<void*, std::size_t> view(const void* vector) noexcept {
+    auto& r = *static_cast<rows_type*>(const_cast<void*>(vector));
+    return {r.data(), r.size()};
+  }
+
+  static constexpr many_rows_ops rows{make, view};
+};
+
+}  // namespace detail
+}  // namespace tether
+
+#endif

@@ -1,0 +1,77 @@
+#ifndef TETHER_HAS_ONE_HPP
+#define TETHER_HAS_ONE_HPP
+
+/// @file
+/// `tether::has_one<Target, Options...>`: LoopBack's hasOne as a member of the model, the reflection of the
+/// target's belongs_to back to it (`(tether::has_one<Address>, address)` in Customer reflects Address's
+/// `belongs_to<Customer> customer`). It makes that belongs_to one-to-one: the key gets a unique index on every
+/// connector. Its cache is the one target row whose key equals the owner's referenced property, or null.
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <utility>
+
+#include <tether/detail/reflection_base.hpp>
+#include <tether/fwd.hpp>
+#include <tether/model.hpp>
+#include <tether/model_info.hpp>
+
+namespace tether {
+
+/// @brief LoopBack's hasOne, declared as a member: `(tether::has_one<Address>, address)`.
+///
+/// The target may still be incomplete where the member is declared. docs/reflections.md describes every call.
+template <class Target, class... Options>
+class has_one : private detail::reflection_base<has_one<Target, Options...>, Target, Options...> {
+  using base = detail::reflection_base<has_one, Target, Options...>;
+  friend base;
+  template <class Reflection>
+  friend struct detail::erased_reflection;
+
+public:
+  using tether_reflection = void;
+  using declared_target = Target;
+  static constexpr bool many = false;
+  static constexpr std::string_view kind_name = "tether::has_one";
+  static constexpr std::string_view inverse_option = base::options::inverse;
+
+  using base::check_in_model;
+  using base::referenced_property;
+  using base::reflected_key;
+
+  /// @brief The cached target, never any I/O; null when nothing is cached for the owner's current key, or none
+  /// matched.
+  [[nodiscard]] auto operator()() const {
+    using target = persisted<Target>;
+    auto cached = cached_state().second;
+    auto* raw = static_cast<target*>(cached.get());
+    return std::shared_ptr<target>(std::move(cached), raw);
+  }
+
+  /// @brief True when the cache holds the answer for the owner's current key (possibly "none").
+  [[nodiscard]] bool loaded() const { return cached_state().first; }
+
+private:
+  [[nodiscard]] std::pair<bool, std::shared_ptr<void>> cached_state() const {
+    const auto at = this->locate();
+    if (at.info == nullptr) return {false, nullptr};
+    return this->answer(base::key_of(at));
+  }
+};
+
+namespace detail {
+
+/// A has_one as code that does not know its type uses it: where its core lives.
+template <class Target, class... Options>
+struct erased_reflection<has_one<Target, Options...>> {
+  static std::size_t core_offset(const has_one<Target, Options...>& probe) noexcept {
+    return static_cast<std::size_t>(reinterpret_cast<const char*>(&static_cast<const reflection_core&>(probe)) -
+                                    reinterpret_cast<const char*>(&probe));
+  }
+};
+
+}  // namespace detail
+}  // namespace tether
+
+#endif
