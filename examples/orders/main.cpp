@@ -22,20 +22,7 @@
 #include <tether/postgres.hpp>
 #endif
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer,
-      (std::int64_t, id),
-      (std::string, name),
-      (std::optional<std::string>, email));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order,
-      (std::int64_t, id),
-      (std::string, description),
-      (double, amount),
-      (tether::belongs_to<Customer>, customer));
-};
+#include "models.hpp"
 
 namespace {
 
@@ -46,7 +33,7 @@ std::string show(const std::shared_ptr<Customer>& c) { return c ? "Customer " + 
 /// The same program on any connector.
 template <class Connector>
 void run(tether::datasource<Connector>& db) {
-  db.template autoupdate<Customer, Order>();  // creates what is missing, keeps earlier runs' rows
+  db.template autoupdate<Customer, Order, Address>();  // creates what is missing, keeps earlier runs' rows
   std::atomic<int> round_trips{0};  // on_query runs on the thread making the round trip, a worker's too
   db.on_query([&](const tether::query_event&) { ++round_trips; });
 
@@ -54,8 +41,8 @@ void run(tether::datasource<Connector>& db) {
   auto orders = db.template repository<Order>();
   std::printf("the store holds %zu order(s) from earlier runs\n", orders.count());
 
-  Customer john{0, "John Smith", "john@example.com"};
-  Customer mary{0, "Mary Jones", std::nullopt};
+  Customer john{0, "John Smith", "john@example.com", {}, {}};  // {}: no orders, no address loaded
+  Customer mary{0, "Mary Jones", std::nullopt, {}, {}};
   customers.create(john);
   customers.create(mary);
   std::printf("created customers %lld (%s) and %lld (%s)\n", static_cast<long long>(john.id), john.name.c_str(),
