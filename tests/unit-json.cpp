@@ -437,6 +437,7 @@ TEST_CASE("json: a malformed embedded customer is a validation_error naming Cust
 
 // --- the reflections: has_many and has_one ---------------------------------------------------------------------
 
+namespace {
 namespace reflections {
 
 struct Purchase;
@@ -500,6 +501,7 @@ const char* const ann_with_everything = R"({
 })";
 
 }  // namespace reflections
+}  // namespace
 
 TEST_CASE("json: a shopper with nothing loaded writes neither purchases nor home") {
   reflections::Shopper ann{};
