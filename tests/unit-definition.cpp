@@ -95,6 +95,39 @@ struct Sample {
       (std::optional<nlohmann::json>, extra));
 };
 
+// The reflections: Purchase's key is LoopBack's hasMany default (clientId); Gift's and Residence's are not.
+struct Purchase;
+struct Gift;
+struct Residence;
+struct Client {
+  BOOST_HANA_DEFINE_STRUCT(Client,
+      (std::int64_t, id),
+      (std::string, name),
+      (tether::has_many<Purchase>, purchases),
+      (tether::has_many<Gift>, gifts),
+      (tether::has_one<Residence>, residence));
+};
+struct Purchase {
+  BOOST_HANA_DEFINE_STRUCT(Purchase, (std::int64_t, id), (tether::belongs_to<Client>, client));
+};
+struct Gift {
+  BOOST_HANA_DEFINE_STRUCT(Gift, (std::int64_t, id), (tether::belongs_to<Client>, recipient));
+};
+struct Residence {
+  BOOST_HANA_DEFINE_STRUCT(Residence,
+      (std::int64_t, id),
+      (tether::belongs_to<Client, tether::foreign_key<"ownerRef">>, owner));
+};
+
+// A reflection of a belongs_to that references another property than the id.
+struct Badge;
+struct Member {
+  BOOST_HANA_DEFINE_STRUCT(Member, (std::int64_t, id), (std::string, email), (tether::has_many<Badge>, badges));
+};
+struct Badge {
+  BOOST_HANA_DEFINE_STRUCT(Badge, (std::int64_t, id), (tether::belongs_to<Member, tether::primary_key<"email">>, member));
+};
+
 using disagreements = std::vector<std::string>;
 
 /// The definition LoopBack's documentation shows for Order, as its authors write it: comments, shorthand and
@@ -254,6 +287,9 @@ TEST_CASE("verify: every model agrees with its own definition") {
   CHECK(verify<Product>(tether::model_definition<Product>()).empty());
   CHECK(verify<Draft>(tether::model_definition<Draft>()).empty());
   CHECK(verify<Sample>(tether::model_definition<Sample>()).empty());
+  CHECK(verify<Client>(tether::model_definition<Client>()).empty());
+  CHECK(verify<Gift>(tether::model_definition<Gift>()).empty());
+  CHECK(verify<Member>(tether::model_definition<Member>()).empty());
 }
 
 TEST_CASE("verify: a model agrees with its definition written out as text and read back") {
@@ -568,4 +604,96 @@ TEST_CASE("verify: text that is not JSON is a validation_error naming the model"
 TEST_CASE("verify: a definition that is not a JSON object is a validation_error naming the model") {
   CHECK(refusal<Order>("[1, 2]") == "tether: a LoopBack definition of Order must be a JSON object, got an array");
   CHECK_THROWS_AS(verify<Order>("Order"), tether::validation_error);
+}
+
+// --- the reflections: hasMany and hasOne -----------------------------------------------------------------------
+
+TEST_CASE("definition: has_many and has_one are hasMany and hasOne relations with the key of the belongs_to") {
+  CHECK(tether::model_definition<Client>() == nlohmann::json::parse(R"({
+    "name": "Client",
+    "base": "PersistedModel",
+    "idInjection": false,
+    "properties": {
+      "id": {"type": "number", "id": true, "generated": true},
+      "name": {"type": "string", "required": true}
+    },
+    "relations": {
+      "purchases": {"type": "hasMany", "model": "Purchase", "foreignKey": "clientId", "primaryKey": "id"},
+      "gifts": {"type": "hasMany", "model": "Gift", "foreignKey": "recipientId", "primaryKey": "id"},
+      "residence": {"type": "hasOne", "model": "Residence", "foreignKey": "ownerRef", "primaryKey": "id"}
+    }
+  })"));
+}
+
+TEST_CASE("definition: a reflection's primaryKey is the owner's property that the belongs_to references") {
+  CHECK(tether::model_definition<Member>()["relations"]["badges"] ==
+        nlohmann::json{{"type", "hasMany"}, {"model", "Badge"}, {"foreignKey", "memberId"}, {"primaryKey", "email"}});
+}
+
+TEST_CASE("verify: a hasMany whose foreignKey is left out agrees when the key is the model's name plus Id") {
+  auto file = tether::model_definition<Client>();
+  file["relations"]["purchases"].erase("foreignKey");
+  file["relations"]["purchases"].erase("primaryKey");
+
+  CHECK(verify<Client>(file).empty());
+}
+
+TEST_CASE("verify: a hasMany whose foreignKey is left out disagrees when the belongs_to's key is not the model's") {
+  auto file = tether::model_definition<Client>();
+  file["relations"]["gifts"]["foreignKey"] = "";
+
+  CHECK(verify<Client>(file) == disagreements{
+      R"(Client.relations.gifts.foreignKey: the file says nothing, which LoopBack reads as "clientId", the model says "recipientId"; write "foreignKey": "recipientId": LoopBack's default hasMany key comes from the model's name, not from the belongs_to it reflects)"});
+}
+
+TEST_CASE("verify: a hasOne whose foreignKey is left out disagrees when the belongs_to's key is not the model's") {
+  auto file = tether::model_definition<Client>();
+  file["relations"]["residence"].erase("foreignKey");
+
+  CHECK(verify<Client>(file) == disagreements{
+      R"(Client.relations.residence.foreignKey: the file says nothing, which LoopBack reads as "clientId", the model says "ownerRef"; write "foreignKey": "ownerRef": LoopBack's default hasOne key comes from the model's name, not from the belongs_to it reflects)"});
+}
+
+TEST_CASE("verify: another foreignKey of a hasMany is a disagreement naming both keys") {
+  auto file = tether::model_definition<Client>();
+  file["relations"]["purchases"]["foreignKey"] = "buyerId";
+
+  CHECK(verify<Client>(file) ==
+        disagreements{R"(Client.relations.purchases.foreignKey: the file says "buyerId", the model says "clientId")"});
+}
+
+TEST_CASE("verify: a reflection's primaryKey left out disagrees when the belongs_to references another property") {
+  auto file = tether::model_definition<Member>();
+  file["relations"]["badges"].erase("primaryKey");
+
+  CHECK(verify<Member>(file) == disagreements{
+      R"(Member.relations.badges.primaryKey: the file says nothing, which LoopBack reads as "id", the model says "email")"});
+}
+
+TEST_CASE("verify: a hasMany declared as hasOne, or the other way round, disagrees on the type") {
+  auto file = tether::model_definition<Client>();
+  file["relations"]["purchases"]["type"] = "hasOne";
+  file["relations"]["residence"]["type"] = "hasMany";
+
+  CHECK(verify<Client>(file) == disagreements{
+      R"(Client.relations.purchases.type: the file says "hasOne", the model says "hasMany")",
+      R"(Client.relations.residence.type: the file says "hasMany", the model says "hasOne")"});
+}
+
+TEST_CASE("verify: another target model of a hasOne is a disagreement") {
+  auto file = tether::model_definition<Client>();
+  file["relations"]["residence"]["model"] = "Address";
+
+  CHECK(verify<Client>(file) ==
+        disagreements{R"(Client.relations.residence.model: the file says "Address", the model says "Residence")"});
+}
+
+TEST_CASE("verify: a has_many or has_one that the file lacks is a disagreement") {
+  auto file = tether::model_definition<Client>();
+  file["relations"].erase("purchases");
+  file["relations"].erase("residence");
+
+  CHECK(verify<Client>(file) == disagreements{
+      R"(Client.relations.purchases: the file says nothing, the model says a hasMany relation to Purchase (foreignKey "clientId", primaryKey "id"))",
+      R"(Client.relations.residence: the file says nothing, the model says a hasOne relation to Residence (foreignKey "ownerRef", primaryKey "id"))"});
 }

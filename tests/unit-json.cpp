@@ -434,3 +434,226 @@ TEST_CASE("json: a malformed embedded customer is a validation_error naming Cust
   const auto j = nlohmann::json::parse(R"({"id": 7, "amount": 1, "customerId": 3, "customer": {"id": 3, "name": 5}})");
   CHECK_THAT(read_error<Order>(j), Catch::Contains("Customer") && Catch::Contains("name"));
 }
+
+// --- the reflections: has_many and has_one ---------------------------------------------------------------------
+
+namespace {
+namespace reflections {
+
+struct Purchase;
+struct Home;
+
+// Shopper has many purchases and one home; each purchase has many lines, so embedded rows nest their own.
+struct Shopper {
+  BOOST_HANA_DEFINE_STRUCT(Shopper,
+      (std::int64_t, id),
+      (std::string, name),
+      (tether::has_many<Purchase>, purchases),
+      (tether::has_one<Home>, home));
+};
+
+struct Line;
+
+struct Purchase {
+  BOOST_HANA_DEFINE_STRUCT(Purchase,
+      (std::int64_t, id),
+      (double, amount),
+      (tether::belongs_to<Shopper>, shopper),
+      (tether::has_many<Line>, lines));
+};
+
+struct Line {
+  BOOST_HANA_DEFINE_STRUCT(Line,
+      (std::int64_t, id),
+      (std::string, sku),
+      (tether::belongs_to<Purchase>, purchase));
+};
+
+struct Home {
+  BOOST_HANA_DEFINE_STRUCT(Home,
+      (std::int64_t, id),
+      (std::string, street),
+      (tether::belongs_to<Shopper>, shopper));
+};
+
+// has_many<Note> is declared by two models, so the member cannot tell its owner from its type alone.
+struct Note;
+struct Desk {
+  BOOST_HANA_DEFINE_STRUCT(Desk, (std::int64_t, id), (tether::has_many<Note>, notes));
+};
+struct Wall {
+  BOOST_HANA_DEFINE_STRUCT(Wall, (std::int64_t, id), (tether::has_many<Note>, notes));
+};
+struct Note {
+  BOOST_HANA_DEFINE_STRUCT(Note,
+      (std::int64_t, id),
+      (tether::belongs_to<Desk>, desk),
+      (tether::belongs_to<Wall>, wall));
+};
+
+const char* const ann_with_everything = R"({
+  "id": 3, "name": "Ann",
+  "purchases": [
+    {"id": 10, "amount": 12.5, "shopperId": 3, "lines": [{"id": 100, "sku": "A-1", "purchaseId": 10}]},
+    {"id": 11, "amount": 7, "shopperId": 3, "lines": []}
+  ],
+  "home": {"id": 20, "street": "Main Street 1", "shopperId": 3}
+})";
+
+}  // namespace reflections
+}  // namespace
+
+TEST_CASE("json: a shopper with nothing loaded writes neither purchases nor home") {
+  reflections::Shopper ann{};
+  ann.id = 3;
+  ann.name = "Ann";
+
+  const nlohmann::json j = ann;
+
+  CHECK(j == nlohmann::json{{"id", 3}, {"name", "Ann"}});
+}
+
+TEST_CASE("json: reading embedded purchases fills the has_many cache for the shopper's id") {
+  const auto ann = nlohmann::json::parse(reflections::ann_with_everything).get<reflections::Shopper>();
+
+  REQUIRE(ann.purchases.loaded());
+  const auto purchases = ann.purchases();
+  REQUIRE(purchases != nullptr);
+  REQUIRE(purchases->size() == 2);
+  CHECK((*purchases)[0].id == 10);
+  CHECK((*purchases)[0].amount == 12.5);
+  CHECK((*purchases)[0].shopper.key() == 3);
+  CHECK((*purchases)[1].id == 11);
+  CHECK((*purchases)[1].shopper.key() == 3);
+}
+
+TEST_CASE("json: reading an embedded home fills the has_one cache for the shopper's id") {
+  const auto ann = nlohmann::json::parse(reflections::ann_with_everything).get<reflections::Shopper>();
+
+  REQUIRE(ann.home.loaded());
+  const auto home = ann.home();
+  REQUIRE(home != nullptr);
+  CHECK(home->id == 20);
+  CHECK(home->street == "Main Street 1");
+  CHECK(home->shopper.key() == 3);
+}
+
+TEST_CASE("json: embedded rows nest their own loaded relations, read and written") {
+  const auto ann = nlohmann::json::parse(reflections::ann_with_everything).get<reflections::Shopper>();
+
+  const auto& first = ann.purchases()->front();
+  REQUIRE(first.lines.loaded());
+  REQUIRE(first.lines()->size() == 1);
+  CHECK(first.lines()->front().sku == "A-1");
+  CHECK(first.lines()->front().purchase.key() == 10);
+  REQUIRE(ann.purchases()->back().lines.loaded());
+  CHECK(ann.purchases()->back().lines()->empty());
+  CHECK(nlohmann::json(first)["lines"] == nlohmann::json::parse(R"([{"id": 100, "sku": "A-1", "purchaseId": 10}])"));
+}
+
+TEST_CASE("json: a shopper written with its purchases and home reads back to the same document") {
+  const auto document = nlohmann::json::parse(reflections::ann_with_everything);
+
+  const auto ann = document.get<reflections::Shopper>();
+  const nlohmann::json written = ann;
+
+  CHECK(written == document);
+  CHECK(nlohmann::json(written.get<reflections::Shopper>()) == document);
+}
+
+TEST_CASE("json: purchases [] and home null read as loaded with none and are written back") {
+  const auto document = nlohmann::json::parse(R"({"id": 3, "name": "Ann", "purchases": [], "home": null})");
+
+  const auto ann = document.get<reflections::Shopper>();
+
+  REQUIRE(ann.purchases.loaded());
+  CHECK(ann.purchases()->empty());
+  CHECK(ann.home.loaded());
+  CHECK(ann.home() == nullptr);
+  CHECK(nlohmann::json(ann) == document);
+}
+
+TEST_CASE("json: a shopper whose id changed after reading no longer writes its purchases and home") {
+  auto ann = nlohmann::json::parse(reflections::ann_with_everything).get<reflections::Shopper>();
+
+  ann.id = 4;
+  const nlohmann::json j = ann;
+
+  CHECK_FALSE(ann.purchases.loaded());
+  CHECK(ann.purchases() == nullptr);
+  CHECK_FALSE(ann.home.loaded());
+  CHECK_FALSE(j.contains("purchases"));
+  CHECK_FALSE(j.contains("home"));
+}
+
+TEST_CASE("json: an embedded purchase or home without shopperId gets the shopper's id") {
+  const auto ann = nlohmann::json::parse(R"({"id": 3, "name": "Ann", "purchases": [{"id": 10, "amount": 1}],
+                                             "home": {"id": 20, "street": "Main Street 1"}})")
+                       .get<reflections::Shopper>();
+
+  CHECK(ann.purchases()->front().shopper.key() == 3);
+  CHECK(ann.home()->shopper.key() == 3);
+}
+
+TEST_CASE("json: an embedded purchase whose shopperId disagrees with the shopper's id is a validation_error") {
+  const auto j = nlohmann::json::parse(R"({"id": 3, "name": "Ann",
+      "purchases": [{"id": 10, "amount": 1, "shopperId": 3}, {"id": 11, "amount": 2, "shopperId": 4}]})");
+
+  CHECK(read_error<reflections::Shopper>(j) == "tether: Shopper.purchases[1] has shopperId 4 but Shopper.id is 3");
+}
+
+TEST_CASE("json: an embedded home whose shopperId disagrees with the shopper's id is a validation_error") {
+  const auto j = nlohmann::json::parse(R"({"id": 3, "name": "Ann", "home": {"id": 20, "street": "", "shopperId": null}})");
+
+  CHECK(read_error<reflections::Shopper>(j) == "tether: Shopper.home has shopperId null but Shopper.id is 3");
+}
+
+TEST_CASE("json: purchases that are not an array are a validation_error naming Shopper and purchases") {
+  const auto j = nlohmann::json::parse(R"({"id": 3, "name": "Ann", "purchases": {"id": 10, "amount": 1}})");
+
+  CHECK(read_error<reflections::Shopper>(j) ==
+        "tether: Shopper.purchases expects a JSON array of Purchase objects, got an object");
+}
+
+TEST_CASE("json: a purchase that is not an object is a validation_error naming Shopper, purchases and the element") {
+  const auto j = nlohmann::json::parse(R"({"id": 3, "name": "Ann", "purchases": [{"id": 10, "amount": 1}, 11]})");
+
+  CHECK(read_error<reflections::Shopper>(j) ==
+        "tether: Shopper.purchases[1] expects a JSON object (a Purchase), got 11");
+}
+
+TEST_CASE("json: a home that is neither an object nor null is a validation_error naming Shopper and home") {
+  const auto j = nlohmann::json::parse(R"({"id": 3, "name": "Ann", "home": ["Main Street 1"]})");
+
+  CHECK(read_error<reflections::Shopper>(j) ==
+        "tether: Shopper.home expects a JSON object (a Home) or null, got an array");
+}
+
+TEST_CASE("json: a malformed property of an embedded purchase is a validation_error naming Purchase and it") {
+  const auto j = nlohmann::json::parse(R"({"id": 3, "name": "Ann", "purchases": [{"id": 10, "amount": "cheap"}]})");
+
+  CHECK_THAT(read_error<reflections::Shopper>(j), Catch::Contains("Purchase") && Catch::Contains("amount"));
+}
+
+TEST_CASE("json: embedded relations nested deeper than tether reads are a validation_error, not a crash") {
+  // shopper -> purchase -> shopper -> purchase ... far beyond any include.
+  nlohmann::json j = {{"id", 3}, {"name", "Ann"}};
+  for (int level = 0; level < 1000; ++level) {
+    j = {{"id", 3}, {"name", "Ann"}, {"purchases", nlohmann::json::array({{{"id", 10}, {"amount", 1}, {"shopper", j}}})}};
+  }
+
+  CHECK_THAT(read_error<reflections::Shopper>(j), Catch::Contains("nests embedded relations"));
+}
+
+TEST_CASE("json: a has_many declared by two models learns from JSON which one holds it") {
+  const auto desk = nlohmann::json::parse(R"({"id": 1, "notes": [{"id": 5, "deskId": 1, "wallId": null}]})")
+                        .get<reflections::Desk>();
+  const auto wall = nlohmann::json::parse(R"({"id": 2, "notes": [{"id": 6, "wallId": 2}]})").get<reflections::Wall>();
+
+  REQUIRE(desk.notes.loaded());
+  CHECK(desk.notes()->front().id == 5);
+  REQUIRE(wall.notes.loaded());
+  CHECK(wall.notes()->front().id == 6);
+  CHECK(wall.notes()->front().wall.key() == 2);
+  CHECK_FALSE(wall.notes()->front().desk.key().has_value());
+}

@@ -1,5 +1,5 @@
-// What a model is (model.hpp): its stored properties, id, property table, with_id, and how a belongsTo member is
-// stored as its foreign key.
+// What a model is (model.hpp): its stored properties, id, property table, with_id, how a belongsTo member is
+// stored as its foreign key, and how has_many and has_one members are no properties but reflections.
 
 #include <catch2/catch.hpp>
 
@@ -13,7 +13,10 @@
 #include <nlohmann/json.hpp>
 
 #include <tether/belongs_to.hpp>
+#include <tether/has_many.hpp>
+#include <tether/has_one.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 
 #include "support/models.hpp"
 
@@ -406,4 +409,148 @@ TEST_CASE("reference<M, I> of a primary_key relation names that property, and no
   STATIC_REQUIRE(contact::target_property == 2);
   STATIC_REQUIRE(tether::property_name<Customer, contact::target_property> == "email");
   STATIC_REQUIRE_FALSE(contact::enforced);
+}
+
+// --- the reflections: has_many and has_one ---------------------------------------------------------------------
+
+namespace {
+namespace reflections {
+
+// Purchase and Residence are incomplete where Buyer declares its reflections, which sit between its properties.
+struct Purchase;
+struct Residence;
+struct Buyer {
+  BOOST_HANA_DEFINE_STRUCT(Buyer,
+      (std::int64_t, id),
+      (tether::has_many<Purchase>, purchases),
+      (std::string, name),
+      (tether::has_one<Residence>, residence));
+};
+struct Purchase {
+  BOOST_HANA_DEFINE_STRUCT(Purchase, (std::int64_t, id), (double, amount), (tether::belongs_to<Buyer>, buyer));
+};
+struct Residence {
+  BOOST_HANA_DEFINE_STRUCT(Residence, (std::int64_t, id), (std::string, street), (tether::belongs_to<Buyer>, buyer));
+};
+
+// Parcel belongs to Client twice; inverse<> says which belongs_to each reflection reflects.
+struct Parcel;
+struct Client {
+  BOOST_HANA_DEFINE_STRUCT(Client,
+      (std::int64_t, id),
+      (tether::has_many<Parcel, tether::inverse<"billing">>, billed),
+      (tether::has_one<Parcel, tether::inverse<"shipping">>, shipped));
+};
+struct Parcel {
+  BOOST_HANA_DEFINE_STRUCT(Parcel,
+      (std::int64_t, id),
+      (tether::belongs_to<Client>, billing),
+      (tether::belongs_to<Client, tether::foreign_key<"shipTo">>, shipping));
+};
+
+// A self-reference, the reflection declared before the belongs_to it reflects. Staff is incomplete inside its own
+// definition: the belongs_to names its key type, the has_many needs nothing.
+struct Staff {
+  BOOST_HANA_DEFINE_STRUCT(Staff,
+      (std::int64_t, id),
+      (std::string, name),
+      (tether::has_many<Staff>, reports),
+      (tether::belongs_to<Staff, tether::key_type<std::int64_t>>, manager));
+};
+
+}  // namespace reflections
+}  // namespace
+
+TEST_CASE("models with reflections pass the compile-time checks") {
+  STATIC_REQUIRE(tether::model_checked<reflections::Buyer>);
+  STATIC_REQUIRE(tether::model_checked<reflections::Purchase>);
+  STATIC_REQUIRE(tether::model_checked<reflections::Client>);
+  STATIC_REQUIRE(tether::model_checked<reflections::Staff>);
+}
+
+TEST_CASE("has_many and has_one members are no stored properties") {
+  using reflections::Buyer;
+  STATIC_REQUIRE(tether::property_count<Buyer> == 2);
+  STATIC_REQUIRE(tether::property_name<Buyer, 0> == "id");
+  STATIC_REQUIRE(tether::property_name<Buyer, 1> == "name");
+  STATIC_REQUIRE(std::is_same_v<tether::property_type<Buyer, 1>, std::string>);
+  STATIC_REQUIRE(tether::id_index<Buyer> == 0);
+
+  std::vector<std::string_view> names;
+  tether::for_each_property<Buyer>([&](auto i) { names.push_back(tether::property_name<Buyer, i>); });
+  CHECK(names == std::vector<std::string_view>{"id", "name"});
+}
+
+TEST_CASE("the property table has no row for a reflection") {
+  const auto table = tether::properties<reflections::Buyer>();
+
+  REQUIRE(table.size() == 2);
+  CHECK(table[0].name == "id");
+  CHECK(table[1].name == "name");
+  CHECK_FALSE(table[1].foreign_key);
+}
+
+TEST_CASE("model_info describes each reflection: name, kind, models, key, referenced property, place") {
+  const tether::model_info& buyer = tether::model_info_of<reflections::Buyer>();
+  REQUIRE(buyer.reflections().size() == 2);
+  CHECK_FALSE(buyer.find("purchases").has_value());
+
+  const tether::reflection_info& purchases = buyer.reflection(0);
+  CHECK(purchases.name == "purchases");
+  CHECK(purchases.many);
+  CHECK(purchases.target().name() == "Purchase");
+  CHECK(&purchases.owner() == &buyer);
+  CHECK(purchases.target().property(purchases.foreign_key).name == "buyerId");
+  CHECK(purchases.referenced == tether::id_index<reflections::Buyer>);
+  CHECK(purchases.rows != nullptr);
+
+  const tether::reflection_info& residence = buyer.reflection(1);
+  CHECK(residence.name == "residence");
+  CHECK_FALSE(residence.many);
+  CHECK(residence.target().name() == "Residence");
+  CHECK(residence.target().property(residence.foreign_key).name == "buyerId");
+  CHECK(residence.rows == nullptr);
+
+  CHECK(buyer.find_reflection("residence") == std::optional<std::size_t>{1});
+  CHECK_FALSE(buyer.find_reflection("name").has_value());
+  reflections::Buyer ann;
+  CHECK(buyer.reflection_member(&ann, 0) == &ann.purchases);
+  CHECK(buyer.reflection_member(&ann, 1) == &ann.residence);
+}
+
+TEST_CASE("a has_many's rows ops make and walk a vector of the target's rows") {
+  const tether::reflection_info& purchases = tether::model_info_of<reflections::Buyer>().reflection(0);
+
+  void* first = nullptr;
+  const auto made = purchases.rows->make(3, first);
+  const auto [at, count] = purchases.rows->rows(made.get());
+
+  CHECK(count == 3);
+  CHECK(at == first);
+  CHECK(static_cast<const std::vector<reflections::Purchase>*>(made.get())->size() == 3);
+}
+
+TEST_CASE("inverse<> picks which of two belongs_to back to the model each reflection reflects") {
+  const tether::model_info& client = tether::model_info_of<reflections::Client>();
+  const tether::model_info& parcel = client.reflection(0).target();
+
+  CHECK(parcel.property(client.reflection(0).foreign_key).name == "billingId");
+  CHECK(parcel.property(client.reflection(1).foreign_key).name == "shipTo");
+  CHECK(client.reflection(0).many);
+  CHECK_FALSE(client.reflection(1).many);
+}
+
+TEST_CASE("a self-referencing model reflects its own belongs_to: an employee's reports and manager") {
+  using reflections::Staff;
+  STATIC_REQUIRE(tether::property_count<Staff> == 3);
+  STATIC_REQUIRE(tether::property_name<Staff, 2> == "managerId");
+  STATIC_REQUIRE(tether::is_foreign_key<Staff, 2>);
+  STATIC_REQUIRE(std::is_same_v<tether::reference<Staff, 2>::target, Staff>);
+
+  const tether::model_info& staff = tether::model_info_of<Staff>();
+  REQUIRE(staff.reflections().size() == 1);
+  CHECK(staff.reflection(0).name == "reports");
+  CHECK(&staff.reflection(0).target() == &staff);
+  CHECK(staff.property(staff.reflection(0).foreign_key).name == "managerId");
+  CHECK(staff.reflection(0).referenced == tether::id_index<Staff>);
 }

@@ -17,11 +17,18 @@
 
 #include <tether/tether.hpp>
 
+struct Order;
+struct Address;
+
+// Customer has many orders and one address: LoopBack's hasMany and hasOne, keyed by Order's and Address's
+// belongs_to back to it.
 struct Customer {
   BOOST_HANA_DEFINE_STRUCT(Customer,
       (std::int64_t, id),
       (std::string, name),
-      (std::optional<std::string>, email));
+      (std::optional<std::string>, email),
+      (tether::has_many<Order>, orders),
+      (tether::has_one<Address>, address));
 };
 
 struct Order {
@@ -31,6 +38,13 @@ struct Order {
       (double, amount),
       (std::optional<tether::time_point>, placed),
       (tether::belongs_to<Customer>, customer));
+};
+
+struct Address {
+  BOOST_HANA_DEFINE_STRUCT(Address,
+      (std::int64_t, id),
+      (std::string, street),
+      (tether::belongs_to<Customer, tether::foreign_key<"residentId">>, resident));
 };
 
 namespace {
@@ -75,9 +89,9 @@ bool check(const std::filesystem::path& path) {
   }
   const auto name = file.find("name");
   const std::string model = name != file.end() && name->is_string() ? name->get<std::string>() : std::string();
-  const auto found = verify_by_name<Customer, Order>(model, file);
+  const auto found = verify_by_name<Customer, Order, Address>(model, file);
   if (!found) {
-    std::printf("%s: names no compiled model (\"%s\"); the compiled ones are Customer and Order\n", file_name.c_str(),
+    std::printf("%s: names no compiled model (\"%s\"); the compiled ones are Customer, Order and Address\n", file_name.c_str(),
                 model.c_str());
     return true;
   }

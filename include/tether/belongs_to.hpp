@@ -416,7 +416,7 @@ struct erased_relation<belongs_to<Target, Options...>> {
 template <model M, std::size_t I>
   requires is_foreign_key<M, I>
 struct reference {
-  using relation = detail::member_type<M, I>;
+  using relation = detail::member_type<M, detail::stored_member<M, I>>;
   using target = typename relation::target_type;
   static constexpr std::size_t target_property = relation::referenced_property();
   static constexpr delete_action on_delete = relation::delete_rule;

@@ -10,6 +10,10 @@
 /// without one (stored as `with_id<M>`) is written as its author would write it for LoopBack: without the id
 /// and with `"idInjection": true`, so that LoopBack injects `id: {type: Number, id: true, generated: true}`,
 /// which is what `with_id` adds (on connectors whose default id type is Number, as every tether connector's is).
+///
+/// A has_many or has_one is written as LoopBack's hasMany or hasOne with the key of the belongs_to it reflects.
+/// LoopBack's default key for those is the declaring model's name plus Id (`customerId` in Customer), whatever the
+/// belongs_to is called, so a file that leaves foreignKey out agrees only when that default is the actual key.
 
 #include <cstddef>
 #include <span>
@@ -24,6 +28,7 @@
 #include <tether/detail/describe_json.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
+#include <tether/model_info.hpp>
 #include <tether/naming.hpp>
 
 namespace tether {
@@ -37,11 +42,13 @@ struct injects_id<with_id<M>> : std::true_type {};
 /// What a definition file is compared with: the compiled model, read once into plain data, so that comparing
 /// (the part fed untrusted files) is ordinary code compiled once, not once per model.
 struct compiled_relation {
+  std::string_view type;         ///< LoopBack's relation type: belongsTo, hasMany or hasOne
   std::string_view name;         ///< the member name, LoopBack's relation name
   std::string_view model;        ///< the target's model name
-  std::string_view foreign_key;  ///< the stored name of the key on the owner
-  std::string_view primary_key;  ///< the stored name of the target property the key references
-  std::string_view target_id;    ///< what LoopBack references when a file leaves primaryKey out
+  std::string_view foreign_key;  ///< the stored name of the key (on the owner for belongsTo, else on the target)
+  std::string_view primary_key;  ///< the stored name of the property the key references
+  std::string_view default_id;   ///< what LoopBack references when a file leaves primaryKey out
+  std::string default_key;       ///< what LoopBack takes as the key when a file leaves foreignKey out
 };
 
 struct compiled_definition {
@@ -58,6 +65,12 @@ constexpr std::string_view id_name_or_default() noexcept {
   else return "id";
 }
 
+/// The stored name of property `index` of M.
+template <class M>
+std::string_view property_name_at(std::size_t index) noexcept {
+  return tether::properties<M>()[index].name;
+}
+
 template <class M>
 compiled_definition compiled_definition_of() {
   using stored = persisted<M>;
@@ -67,10 +80,19 @@ compiled_definition compiled_definition_of() {
     if constexpr (is_foreign_key<stored, i>) {
       using link = reference<stored, i>;
       using target = typename link::target;
-      compiled.relations.push_back({member_name<stored, i>, model_name<target>, property_name<stored, i>,
-                                    property_name<target, link::target_property>, id_name_or_default<target>()});
+      compiled.relations.push_back({"belongsTo", member_name<stored, stored_member<stored, i>>, model_name<target>,
+                                    property_name<stored, i>, property_name<target, link::target_property>,
+                                    id_name_or_default<target>(), std::string(member_name<stored, stored_member<stored, i>>) + "Id"});
     }
   });
+  // LoopBack's hasMany and hasOne: keyFrom is `primaryKey || idName(owner)`, keyTo `foreignKey ||
+  // camelize(owner model name + "_id")`.
+  for (const reflection_info& r : model_info_of<stored>().reflections()) {
+    const model_info& target = r.target();
+    compiled.relations.push_back({r.many ? "hasMany" : "hasOne", r.name, target.name(),
+                                  target.property(r.foreign_key).name, property_name_at<stored>(r.referenced),
+                                  id_name_or_default<stored>(), std::string(foreign_key_for<stored>)});
+  }
   return compiled;
 }
 
@@ -99,7 +121,7 @@ inline bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept
 inline std::string in_quotes(std::string_view text) { return "\"" + std::string(text) + "\""; }
 
 inline std::string describe_relation(const compiled_relation& relation) {
-  return "a belongsTo relation to " + std::string(relation.model) + " (foreignKey " + in_quotes(relation.foreign_key) +
+  return "a " + std::string(relation.type) + " relation to " + std::string(relation.model) + " (foreignKey " + in_quotes(relation.foreign_key) +
          ", primaryKey " + in_quotes(relation.primary_key) + ")";
 }
 
@@ -122,9 +144,10 @@ public:
   }
 
 private:
-  void disagree(const std::string& path, const std::string& file_says, const std::string& model_says) {
+  void disagree(const std::string& path, const std::string& file_says, const std::string& model_says,
+                const std::string& remedy = {}) {
     disagreements_.push_back(std::string(model_.name) + path + ": the file says " + file_says + ", the model says " +
-                             model_says);
+                             model_says + remedy);
   }
 
   // A key the file leaves out (or sets to null, which JavaScript's `||` treats alike).
@@ -211,27 +234,35 @@ private:
     if (!declared.is_object()) return disagree(path, describe_json(declared), describe_relation(*compiled));
 
     const auto* type = member(declared, "type");
-    if (type == nullptr || !type->is_string() || type->template get_ref<const std::string&>() != "belongsTo") {
+    if (type == nullptr || !type->is_string() || type->template get_ref<const std::string&>() != compiled->type) {
       // The other keys mean other things in other relation types; comparing them would only add noise.
-      return disagree(path + ".type", type == nullptr ? "nothing" : describe_json(*type), "\"belongsTo\"");
+      return disagree(path + ".type", type == nullptr ? "nothing" : describe_json(*type), in_quotes(compiled->type));
     }
     const auto* model = member(declared, "model");
     // LoopBack looks the target model up case-insensitively.
     if (model == nullptr || !model->is_string() || !equal_ignoring_case(model->template get_ref<const std::string&>(), compiled->model)) {
       disagree(path + ".model", model == nullptr ? "nothing" : describe_json(*model), in_quotes(compiled->model));
     }
-    const std::string default_key = name + "Id";
-    check_key(path + ".foreignKey", member(declared, "foreignKey"), default_key, compiled->foreign_key);
-    check_key(path + ".primaryKey", member(declared, "primaryKey"), compiled->target_id, compiled->primary_key);
+    // A belongsTo's default key comes from its relation name, a hasMany's or hasOne's from the declaring model's
+    // name: only the latter can differ from the belongs_to it reflects while the file looks right.
+    const std::string remedy =
+        compiled->type == "belongsTo"
+            ? std::string()
+            : "; write \"foreignKey\": " + in_quotes(compiled->foreign_key) + ": LoopBack's default " +
+                  std::string(compiled->type) + " key comes from the model's name, not from the belongs_to it reflects";
+    check_key(path + ".foreignKey", member(declared, "foreignKey"), compiled->default_key, compiled->foreign_key,
+              remedy);
+    check_key(path + ".primaryKey", member(declared, "primaryKey"), compiled->default_id, compiled->primary_key);
   }
 
-  // A key left out or "" means LoopBack's default; the sentence says which default that was.
+  // A key left out or "" means LoopBack's default; the sentence says which default that was, and `remedy` how to
+  // agree when the default is wrong.
   void check_key(const std::string& path, const Json* key, std::string_view loopback_default,
-                 std::string_view compiled) {
+                 std::string_view compiled, const std::string& remedy = {}) {
     const bool defaulted = key == nullptr || (key->is_string() && key->template get_ref<const std::string&>().empty());
     if (defaulted) {
       if (loopback_default != compiled) {
-        disagree(path, "nothing, which LoopBack reads as " + in_quotes(loopback_default), in_quotes(compiled));
+        disagree(path, "nothing, which LoopBack reads as " + in_quotes(loopback_default), in_quotes(compiled), remedy);
       }
     } else if (!key->is_string() || key->template get_ref<const std::string&>() != compiled) {
       disagree(path, describe_json(*key), in_quotes(compiled));
@@ -264,7 +295,8 @@ Json parse_definition(std::string_view text, std::string_view model) {
 }  // namespace detail
 
 /// @brief The LoopBack model-definition JSON of M (or of `with_id<M>` for a model without id): name, base,
-/// idInjection, properties by stored name (a belongsTo contributes its foreign key) and belongsTo relations.
+/// idInjection, properties by stored name (a belongsTo contributes its foreign key), and relations: belongsTo,
+/// and hasMany / hasOne for each has_many / has_one, with the key of the belongs_to it reflects.
 template <model M>
 [[nodiscard]] nlohmann::json model_definition() {
   const detail::compiled_definition compiled = detail::compiled_definition_of<M>();
@@ -279,7 +311,7 @@ template <model M>
   }
   nlohmann::json relations = nlohmann::json::object();
   for (const auto& r : compiled.relations) {
-    relations[std::string(r.name)] = {{"type", "belongsTo"},
+    relations[std::string(r.name)] = {{"type", std::string(r.type)},
                                       {"model", std::string(r.model)},
                                       {"foreignKey", std::string(r.foreign_key)},
                                       {"primaryKey", std::string(r.primary_key)}};

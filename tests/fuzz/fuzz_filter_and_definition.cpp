@@ -1,5 +1,5 @@
-// libFuzzer target: untrusted text as a LoopBack filter, run for real against a small memory store, and as a
-// LoopBack model-definition file. A tether::error is the expected answer to bad input; anything else (another
+// libFuzzer target: untrusted text as a LoopBack filter, run for real against a small memory store, as a
+// LoopBack model-definition file, and as an instance's JSON (embedded relations and reflections included). A tether::error is the expected answer to bad input; anything else (another
 // exception, a crash, undefined behaviour, a leak) is a finding.
 
 #include <chrono>
@@ -20,18 +20,24 @@
 
 namespace {
 
+struct Order;
+struct Item;
+
+// The reflections: orders by id, purchases by Item's string key on the name, and each order's one item.
 struct Customer {
   BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name), (std::optional<std::string>, email),
-                           (tether::time_point, since), (nlohmann::json, extra));
+                           (tether::time_point, since), (nlohmann::json, extra), (tether::has_many<Order>, orders),
+                           (tether::has_many<Item>, purchases));
 };
 
 struct Order {
   BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (bool, paid),
-                           (std::optional<tether::time_point>, shipped), (tether::belongs_to<Customer>, customer));
+                           (std::optional<tether::time_point>, shipped), (tether::belongs_to<Customer>, customer),
+                           (tether::has_one<Item>, item));
 };
 
 // Two relations: an id key with on_delete<cascade>, and a string key on a non-id property with no constraint,
-// so include runs over both key types.
+// so include runs over both key types. Each order has at most one item (Order's has_one makes that a rule).
 struct Item {
   BOOST_HANA_DEFINE_STRUCT(Item, (std::int64_t, id), (std::string, sku), (std::int32_t, quantity),
                            (std::optional<double>, price),
@@ -50,9 +56,9 @@ struct shop {
   shop() {
     db.automigrate<Customer, Order, Item>();
     const auto day = std::chrono::hours(24);
-    Customer ann{0, "Ann", "ann@example.com", tether::time_point{} + 18000 * day, {{"vip", true}}};
-    Customer bob{0, "Bob", std::nullopt, tether::time_point{} + 19000 * day, nullptr};
-    Customer empty{0, "", "", tether::time_point{}, nlohmann::json::array()};
+    Customer ann{0, "Ann", "ann@example.com", tether::time_point{} + 18000 * day, {{"vip", true}}, {}, {}};
+    Customer bob{0, "Bob", std::nullopt, tether::time_point{} + 19000 * day, nullptr, {}, {}};
+    Customer empty{0, "", "", tether::time_point{}, nlohmann::json::array(), {}, {}};
     customers.create(ann);
     customers.create(bob);
     customers.create(empty);
@@ -124,6 +130,23 @@ void fuzz_filter(std::string_view text) {
   run_filter(the_shop->customers, *f);
 }
 
+// Reads the text as each model's instance JSON and writes what was read back out.
+template <class M>
+void read_instance(const char* stage, const nlohmann::json& document) {
+  expect_tether_errors_only(stage, [&] {
+    const nlohmann::json written = document.get<M>();
+    (void)written.dump();
+  });
+}
+
+void fuzz_instance(std::string_view text) {
+  const auto document = nlohmann::json::parse(text, nullptr, false);
+  if (document.is_discarded()) return;
+  read_instance<Customer>("instance JSON of Customer", document);
+  read_instance<Order>("instance JSON of Order", document);
+  read_instance<Item>("instance JSON of Item", document);
+}
+
 void fuzz_definition(std::string_view text) {
   expect_tether_errors_only("verify_definition<Order>", [&] { (void)tether::verify_definition<Order>(text); });
   expect_tether_errors_only("verify_definition<Customer>", [&] { (void)tether::verify_definition<Customer>(text); });
@@ -142,5 +165,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   fuzz_filter(text);
   fuzz_definition(text);
+  fuzz_instance(text);
   return 0;
 }

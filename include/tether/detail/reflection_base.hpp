@@ -35,7 +35,7 @@ public:
   template <class Owner>
   static constexpr bool check_in_model() {
     static_assert(model<Target> || reflection_target_not_a_model<Target>::value,
-                  "tether::has_many / has_one <Target>: Target is not a model; describe it with "
+                  "tether::has_many<Target> / has_one<Target>: Target is not a model; describe it with "
                   "BOOST_HANA_DEFINE_STRUCT");
     if constexpr (model<Target>) {
       static_assert(has_id<Owner> || reflection_owner_without_id<Owner>::value,
