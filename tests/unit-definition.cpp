@@ -618,9 +618,9 @@ TEST_CASE("definition: has_many and has_one are hasMany and hasOne relations wit
       "name": {"type": "string", "required": true}
     },
     "relations": {
-      "purchases": {"type": "hasMany", "model": "Purchase", "foreignKey": "clientId", "primaryKey": "id"},
-      "gifts": {"type": "hasMany", "model": "Gift", "foreignKey": "recipientId", "primaryKey": "id"},
-      "residence": {"type": "hasOne", "model": "Residence", "foreignKey": "ownerRef", "primaryKey": "id"}
+      "purchases": {"type": "hasMany", "model": "Purchase", "foreignKey": "clientId"},
+      "gifts": {"type": "hasMany", "model": "Gift", "foreignKey": "recipientId"},
+      "residence": {"type": "hasOne", "model": "Residence", "foreignKey": "ownerRef"}
     }
   })"));
 }

@@ -311,10 +311,12 @@ template <model M>
   }
   nlohmann::json relations = nlohmann::json::object();
   for (const auto& r : compiled.relations) {
-    relations[std::string(r.name)] = {{"type", std::string(r.type)},
-                                      {"model", std::string(r.model)},
-                                      {"foreignKey", std::string(r.foreign_key)},
-                                      {"primaryKey", std::string(r.primary_key)}};
+    nlohmann::json relation{{"type", std::string(r.type)},
+                            {"model", std::string(r.model)},
+                            {"foreignKey", std::string(r.foreign_key)}};
+    // A reflection writes primaryKey only when it is not the owner's id, LoopBack's default for hasMany/hasOne.
+    if (r.type == "belongsTo" || r.primary_key != r.default_id) relation["primaryKey"] = std::string(r.primary_key);
+    relations[std::string(r.name)] = std::move(relation);
   }
   return {{"name", std::string(compiled.name)},
           {"base", "PersistedModel"},
