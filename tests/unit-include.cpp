@@ -103,7 +103,7 @@ std::vector<std::vector<std::int64_t>> novels_of(const std::vector<Writer>& writ
 
 using namespace unit_include;
 
-TEST_CASE("a connector that does not page per partition gets no partition; the datasource pages each owner") {
+TEST_CASE("a connector that does not page per partition gets no partition, and the datasource pages each owner") {
   const auto scope = tether::filter::parse(
       R"({"include": {"relation": "novels", "scope": {"order": "year DESC", "limit": 2, "skip": 1}}})");
 
