@@ -173,15 +173,20 @@ inline void append_where(const dialect& d, const model_info& m, const query& q, 
   append_predicate(d, m, *q.where, out);
 }
 
+/// The given columns, comma-separated.
+inline void append_columns(const model_info& m, const std::vector<std::size_t>& columns, std::string& text) {
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (k > 0) text += ", ";
+    append_identifier(text, m.property(columns[k]).name);
+  }
+}
+
 /// SELECT of the given columns with where, and nothing after it.
 inline statement_text select_where(const dialect& d, const model_info& m, const query& q,
                                    const std::vector<std::size_t>& columns) {
   statement_text out;
   out.text = "SELECT ";
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    if (k > 0) out.text += ", ";
-    append_identifier(out.text, m.property(columns[k]).name);
-  }
+  append_columns(m, columns, out.text);
   out.text += " FROM ";
   append_identifier(out.text, m.name());
   append_where(d, m, q, out);
@@ -213,17 +218,14 @@ inline constexpr const char* partition_row_number = "tether_row_number";
 /// for every group:
 ///   SELECT <columns> FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "customerId" ORDER BY <order>, "id") AS
 ///   "tether_row_number" FROM "Order" WHERE ...) AS "tether_ranked" WHERE "tether_row_number" > <skip> AND
-///   "tether_row_number" <= <skip> + <limit> ORDER BY <order>, "id"
+///   "tether_row_number" - <skip> <= <limit> ORDER BY <order>, "id"
 /// The paging values are the parameters `select` would have for `LIMIT ... OFFSET ...`, in the same places, so a
 /// connector binds them the same way: numbered placeholders use the skip's twice.
 inline statement_text select_per_partition(const dialect& d, const model_info& m, const query& q,
                                            const std::vector<std::size_t>& columns) {
   statement_text out;
   out.text = "SELECT ";
-  for (std::size_t k = 0; k < columns.size(); ++k) {
-    if (k > 0) out.text += ", ";
-    append_identifier(out.text, m.property(columns[k]).name);
-  }
+  append_columns(m, columns, out.text);
   out.text += " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ";
   append_identifier(out.text, m.property(*q.partition).name);
   out.text += " ORDER BY ";
@@ -238,40 +240,42 @@ inline statement_text select_per_partition(const dialect& d, const model_info& m
   out.text += " WHERE ";
   // The placeholder of paging parameter `number` (from 1, after the operands), which may stand twice in the text.
   const auto paging_parameter = [&](std::size_t number) {
-    (out.text += d.placeholders == placeholder_style::numbered ? '$' : '?') += std::to_string(out.operands.size() + number);
+    out.text += d.placeholders == placeholder_style::numbered ? '$' : '?';
+    out.text += std::to_string(out.operands.size() + number);
   };
   const auto row_number = [&] { append_identifier(out.text, partition_row_number); };
+  // Past the skip, then within the limit counted from the skip (no sum that could overflow a huge limit).
+  const auto within_limit = [&](const auto& skip, const auto& limit) {
+    row_number();
+    out.text += " > ";
+    skip();
+    out.text += " AND ";
+    row_number();
+    out.text += " - ";
+    skip();
+    out.text += " <= ";
+    limit();
+  };
   constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   if (!d.limit_in_text) {
     // `LIMIT ? OFFSET ?`'s two parameters: the limit (negative: none), then the skip.
-    row_number();
-    out.text += " > ";
-    paging_parameter(2);
     if (q.limit) {
-      out.text += " AND ";
-      row_number();
-      out.text += " <= ";
-      paging_parameter(2);
-      out.text += " + ";
-      paging_parameter(1);
-    }
-  } else {
-    // The limit is text, the skip a parameter when there is one.
-    if (q.skip > 0) {
+      within_limit([&] { paging_parameter(2); }, [&] { paging_parameter(1); });
+    } else {
       row_number();
       out.text += " > ";
-      paging_parameter(1);
+      paging_parameter(2);
     }
-    if (q.limit) {
-      if (q.skip > 0) out.text += " AND ";
-      row_number();
-      out.text += " <= ";
-      if (q.skip > 0) {
-        paging_parameter(1);
-        out.text += " + ";
-      }
-      out.text += std::to_string(std::min(*q.limit, most));
-    }
+  } else if (q.skip == 0) {
+    // The limit is text, the skip a parameter when there is one.
+    row_number();
+    out.text += " <= " + std::to_string(std::min(*q.limit, most));
+  } else if (q.limit) {
+    within_limit([&] { paging_parameter(1); }, [&] { out.text += std::to_string(std::min(*q.limit, most)); });
+  } else {
+    row_number();
+    out.text += " > ";
+    paging_parameter(1);
   }
   out.text += " ORDER BY ";
   append_order(d, m, q, out.text);
