@@ -20,6 +20,7 @@
 #include <tether/connector.hpp>
 #include <tether/detail/constraint_failure.hpp>
 #include <tether/detail/memory/evaluate.hpp>
+#include <tether/detail/partition_paging.hpp>
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
 #include <tether/error.hpp>
@@ -194,7 +195,8 @@ public:
   void select(const model_info& m, const query& q, row_sink& out) {
     auto* table = find_table(m);
     if (table == nullptr) return;
-    if (!q.where && q.order.empty()) {
+    const bool per_partition = partition_paged(q);
+    if (!q.where && q.order.empty() && !per_partition) {
       // Every row, in id order: straight from the table, without a list of matches first.
       const std::size_t first = std::min(q.skip, table->rows.size());
       const std::size_t count = std::min(table->rows.size() - first, q.limit.value_or(table->rows.size()));
@@ -205,6 +207,12 @@ public:
     }
     std::vector<const void*> matched = match(*table, q);
     sort_rows(m, matched, q.order);
+    if (per_partition) {
+      page_per_partition(m, matched, *q.partition, q.skip, q.limit);
+      out.reserve(matched.size());
+      for (const void* row : matched) project(m, out.append_copy(row), q.fields);
+      return;
+    }
     const std::size_t first = std::min(q.skip, matched.size());
     const std::size_t last = q.limit ? first + std::min(matched.size() - first, *q.limit) : matched.size();
     out.reserve(last - first);
@@ -453,22 +461,58 @@ private:
     replace_row(table, row.release());
   }
 
+  /// The term of `where` that names its rows by key: the where itself, or a term of its top-level `and`, that is
+  /// an `eq` of a non-null value or an `inq` on the id or on an indexed key property (how relation loads and
+  /// include ask); null when there is none.
+  static const predicate* keyed_term(const memory_table& table, const predicate& where) {
+    const model_info& m = table.model();
+    const auto keyed = [&](const predicate& p) {
+      if (p.op != operator_kind::eq && p.op != operator_kind::inq) return false;
+      if (p.op == operator_kind::eq && std::holds_alternative<std::nullptr_t>(p.values[0])) return false;
+      const value_kind kind = m.property(p.property).kind;
+      return (kind == value_kind::integer || kind == value_kind::string) &&
+             (p.property == m.id_index() || table.index(p.property) != nullptr);
+    };
+    if (keyed(where)) return &where;
+    if (where.op == operator_kind::and_)
+      for (const auto& child : where.children)
+        if (keyed(child)) return &child;
+    return nullptr;
+  }
+
   std::vector<const void*> match(const memory_table& table, const query& q) const {
     const model_info& m = table.model();
     std::vector<const void*> matched;
-    // Lookups by id, or by a list of ids, go straight to the rows: relation loads and include take this path.
-    if (q.where && q.where->property == m.id_index() &&
-        (q.where->op == operator_kind::eq || q.where->op == operator_kind::inq)) {
+    // Rows named by key come from the id or the key's index, in id order, and only they are matched against the
+    // rest of the where: relation loads and include take this path, never a scan of the table.
+    if (const predicate* keyed = q.where ? keyed_term(table, *q.where) : nullptr) {
+      const bool by_id = keyed->property == m.id_index();
+      const bool integer = m.property(keyed->property).kind == value_kind::integer;
       std::vector<memory_key> ids;
-      const bool integer = m.id().kind == value_kind::integer;
-      for (const auto& v : q.where->values) {
-        if (const auto* i = std::get_if<std::int64_t>(&v); i && integer) ids.emplace_back(*i);
-        else if (const auto* s = std::get_if<std::string>(&v); s && !integer) ids.emplace_back(*s);
+      for (const auto& v : keyed->values) {
+        std::optional<memory_key> key;
+        if (const auto* i = std::get_if<std::int64_t>(&v); i && integer) key.emplace(*i);
+        else if (const auto* s = std::get_if<std::string>(&v); s && !integer) key.emplace(*s);
+        if (!key) continue;  // null, in a list, matches nothing
+        if (by_id) {
+          ids.push_back(std::move(*key));
+          continue;
+        }
+        for (auto [first, last] = table.index(keyed->property)->ids.equal_range(*key); first != last; ++first)
+          ids.push_back(first->second);
       }
       std::sort(ids.begin(), ids.end());
       ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-      for (const auto& id : ids)
-        if (const auto found = table.rows.find(id); found != table.rows.end()) matched.push_back(found->second);
+      predicate rest{0, operator_kind::and_, {}, {}};
+      if (keyed != &*q.where)
+        for (const auto& child : q.where->children)
+          if (&child != keyed) rest.children.push_back(child);
+      matched.reserve(ids.size());
+      for (const auto& id : ids) {
+        const auto found = table.rows.find(id);
+        if (found != table.rows.end() && (rest.children.empty() || matches(m, found->second, rest)))
+          matched.push_back(found->second);
+      }
       return matched;
     }
     matched.reserve(q.where ? 16 : table.rows.size());
