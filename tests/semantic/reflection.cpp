@@ -238,7 +238,7 @@ TEST_CASE("the cache is tied to the owner's id: another id unloads it until a lo
   CHECK(amounts(again) == std::vector<double>{30, 10, 20});
 }
 
-TEST_CASE("purchases.get(tether::refresh) reads again; a snapshot already held does not change") {
+TEST_CASE("purchases.get(tether::refresh) reads again, and a snapshot already held does not change") {
   mall m;
   const Shop ann = m.stored(m.ann);
   const auto before = ann.purchases.get().get();
@@ -597,7 +597,7 @@ TEST_CASE("locker.get(tether::refresh) reads again and sees the store's current 
   CHECK(before->code == "A1");
 }
 
-TEST_CASE("locker.get(filter) adds its where to the key condition; a narrowing filter leaves the cache alone") {
+TEST_CASE("locker.get(filter) adds its where to the key condition, and a narrowing filter leaves the cache alone") {
   mall m;
   const Shop ann = m.stored(m.ann);
   const auto full = ann.locker.get().get();
