@@ -216,11 +216,15 @@ public:
   [[nodiscard]] bool loaded() const { return answer().first; }
 
   /// @brief The target: a ready future from a valid cache, otherwise a load through the datasource.
-  [[nodiscard]] std::future<pointer> get() const { return as_future(detail::load_kind::cached, nullptr); }
+  [[nodiscard]] detail::load_future<target_type> get() const { return as_future(detail::load_kind::cached, nullptr); }
   /// @brief Loads again whatever is cached.
-  [[nodiscard]] std::future<pointer> get(refresh_t) const { return as_future(detail::load_kind::refresh, nullptr); }
+  [[nodiscard]] detail::load_future<target_type> get(refresh_t) const {
+    return as_future(detail::load_kind::refresh, nullptr);
+  }
   /// @brief Always loads, with the filter; the result replaces the cache only when it narrows nothing.
-  [[nodiscard]] std::future<pointer> get(const filter& f) const { return as_future(detail::load_kind::filtered, &f); }
+  [[nodiscard]] detail::load_future<target_type> get(const filter& f) const {
+    return as_future(detail::load_kind::filtered, &f);
+  }
 
   /// @brief The load of get(), answered through `callback(std::exception_ptr, pointer)`, exactly once.
   template <class F>
@@ -334,16 +338,14 @@ private:
     return detail::route_or_throw(origin(), target_ref(), detail::to_value(key_), action);
   }
 
-  std::future<pointer> as_future(detail::load_kind kind, const filter* f) const {
-    std::promise<pointer> promise;
-    auto future = promise.get_future();
-    start_load(kind, f, detail::load_waiter(std::move(promise)));
-    return future;
+  detail::load_future<target_type> as_future(detail::load_kind kind, const filter* f) const {
+    return detail::load_as_future<target_type>(
+        [&](detail::load_waiter waiter) { start_load(kind, f, std::move(waiter)); });
   }
 
   template <class F>
   static detail::load_waiter as_waiter(F&& callback) {
-    return detail::load_waiter(detail::load_callback<target_type>(std::forward<F>(callback)));
+    return detail::load_as_callback<target_type>(std::forward<F>(callback));
   }
 
   void start_load(detail::load_kind kind, const filter* f, detail::load_waiter waiter) const {

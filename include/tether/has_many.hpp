@@ -7,16 +7,24 @@
 /// `belongs_to<Customer> customer`). It holds no key: the key lives on the belongsTo side. Its cache is a shared,
 /// immutable snapshot of the target's rows whose key equals the owner's referenced property.
 
+#include <concepts>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <string_view>
 #include <utility>
 #include <vector>
 
+#include <tether/detail/link_state.hpp>
+#include <tether/detail/operations.hpp>
 #include <tether/detail/reflection_base.hpp>
+#include <tether/detail/relation_load.hpp>
+#include <tether/filter.hpp>
 #include <tether/fwd.hpp>
 #include <tether/model.hpp>
 #include <tether/model_info.hpp>
+#include <tether/repository.hpp>
+#include <tether/value.hpp>
 
 namespace tether {
 
@@ -29,6 +37,10 @@ class has_many : private detail::reflection_base<has_many<Target, Options...>, T
   friend base;
   template <class Reflection>
   friend struct detail::erased_reflection;
+
+  // An alias template: the target may be incomplete where the member is declared.
+  template <class T>
+  using rows_of = std::vector<persisted<T>>;
 
 public:
   using tether_reflection = void;
@@ -53,7 +65,58 @@ public:
   /// @brief True when the cache holds the answer for the owner's current key.
   [[nodiscard]] bool loaded() const { return cached_state().first; }
 
+  /// @brief The rows: a ready future from a valid cache, otherwise a load of every target row whose key is the
+  /// owner's, by id ascending, then cached. An owner not created yet has none, with no I/O.
+  [[nodiscard]] auto get() const { return this->template as_future<const rows_of<Target>>(detail::load_kind::cached, nullptr); }
+  /// @brief Loads again whatever is cached.
+  [[nodiscard]] auto get(refresh_t) const {
+    return this->template as_future<const rows_of<Target>>(detail::load_kind::refresh, nullptr);
+  }
+  /// @brief Always loads, with the filter: its `where` AND-ed with the key, its `order`, `limit`, `skip`, `fields`
+  /// and `include` applied to the owner's rows. The result replaces the cache only when the filter narrows nothing
+  /// (no `where`, `fields`, `limit` or `skip`).
+  [[nodiscard]] auto get(const filter& f) const {
+    return this->template as_future<const rows_of<Target>>(detail::load_kind::filtered, &f);
+  }
+
+  /// @brief The load of get(), answered through `callback(std::exception_ptr, std::shared_ptr<const
+  /// std::vector<Target>>)`, exactly once.
+  template <class F, class T = Target>
+    requires std::invocable<F&, std::exception_ptr, std::shared_ptr<const rows_of<T>>>
+  void operator()(F&& callback) const {
+    this->start(detail::load_kind::cached, nullptr, detail::load_as_callback<const rows_of<T>>(std::forward<F>(callback)));
+  }
+  /// @brief The load of get(filter), answered through the callback.
+  template <class F, class T = Target>
+    requires std::invocable<F&, std::exception_ptr, std::shared_ptr<const rows_of<T>>>
+  void operator()(const filter& f, F&& callback) const {
+    this->start(detail::load_kind::filtered, &f, detail::load_as_callback<const rows_of<T>>(std::forward<F>(callback)));
+  }
+
+  /// @brief Creates `row` through the datasource with its key set to the owner's; returns it with its id. A cache
+  /// loaded for the owner's key gets a new snapshot with the row appended (snapshots already handed out stay as
+  /// they were). A refused create changes nothing.
+  template <class T = Target>
+  persisted<T> create(persisted<T> row) {
+    value key = this->create_related(&row);
+    if (auto [loaded, cached] = this->answer(key); loaded) {
+      auto appended = std::make_shared<rows_of<T>>(*static_cast<const rows_of<T>*>(cached.get()));
+      appended->push_back(row);
+      this->remember(std::move(key), std::move(appended));
+    }
+    return row;
+  }
+
 private:
+  /// The rows a load reads, collected into the vector the cache and the futures hand out.
+  static std::shared_ptr<void> collect(detail::row_fill fill) {
+    auto rows = std::make_shared<rows_of<Target>>();
+    detail::vector_buffer<persisted<Target>> out(*rows);
+    fill(out);
+    return rows;
+  }
+  static constexpr detail::collect_rows collector() noexcept { return &collect; }
+
   [[nodiscard]] std::pair<bool, std::shared_ptr<void>> cached_state() const {
     const auto at = this->locate();
     if (at.info == nullptr) return {false, nullptr};

@@ -7,15 +7,22 @@
 /// `belongs_to<Customer> customer`). It makes that belongs_to one-to-one: the key gets a unique index on every
 /// connector. Its cache is the one target row whose key equals the owner's referenced property, or null.
 
+#include <concepts>
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <string_view>
 #include <utility>
 
+#include <tether/detail/link_state.hpp>
+#include <tether/detail/operations.hpp>
 #include <tether/detail/reflection_base.hpp>
+#include <tether/detail/relation_load.hpp>
+#include <tether/filter.hpp>
 #include <tether/fwd.hpp>
 #include <tether/model.hpp>
 #include <tether/model_info.hpp>
+#include <tether/value.hpp>
 
 namespace tether {
 
@@ -52,7 +59,47 @@ public:
   /// @brief True when the cache holds the answer for the owner's current key (possibly "none").
   [[nodiscard]] bool loaded() const { return cached_state().first; }
 
+  /// @brief The target: a ready future from a valid cache, otherwise a load of the target row whose key is the
+  /// owner's, then cached; null when there is none. An owner not created yet has none, with no I/O.
+  [[nodiscard]] auto get() const { return this->template as_future<persisted<Target>>(detail::load_kind::cached, nullptr); }
+  /// @brief Loads again whatever is cached.
+  [[nodiscard]] auto get(refresh_t) const {
+    return this->template as_future<persisted<Target>>(detail::load_kind::refresh, nullptr);
+  }
+  /// @brief Always loads, with the filter (its `where` AND-ed with the key); the result replaces the cache only when
+  /// it narrows nothing.
+  [[nodiscard]] auto get(const filter& f) const {
+    return this->template as_future<persisted<Target>>(detail::load_kind::filtered, &f);
+  }
+
+  /// @brief The load of get(), answered through `callback(std::exception_ptr, std::shared_ptr<Target>)`, exactly
+  /// once.
+  template <class F, class T = Target>
+    requires std::invocable<F&, std::exception_ptr, std::shared_ptr<persisted<T>>>
+  void operator()(F&& callback) const {
+    this->start(detail::load_kind::cached, nullptr, detail::load_as_callback<persisted<T>>(std::forward<F>(callback)));
+  }
+  /// @brief The load of get(filter), answered through the callback.
+  template <class F, class T = Target>
+    requires std::invocable<F&, std::exception_ptr, std::shared_ptr<persisted<T>>>
+  void operator()(const filter& f, F&& callback) const {
+    this->start(detail::load_kind::filtered, &f, detail::load_as_callback<persisted<T>>(std::forward<F>(callback)));
+  }
+
+  /// @brief Creates `row` through the datasource with its key set to the owner's, and caches it; returns it. A
+  /// refused create (a second one for this owner among them) changes nothing.
+  template <class T = Target>
+  std::shared_ptr<persisted<T>> create(persisted<T> row) {
+    value key = this->create_related(&row);
+    auto created = std::make_shared<persisted<T>>(std::move(row));
+    this->remember(std::move(key), created);
+    return created;
+  }
+
 private:
+  // A has_one's answer is one row, as a belongs_to's: no vector to collect.
+  static constexpr detail::collect_rows collector() noexcept { return nullptr; }
+
   [[nodiscard]] std::pair<bool, std::shared_ptr<void>> cached_state() const {
     const auto at = this->locate();
     if (at.info == nullptr) return {false, nullptr};

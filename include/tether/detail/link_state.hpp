@@ -2,11 +2,13 @@
 #define TETHER_DETAIL_LINK_STATE_HPP
 
 /// @file
-/// The shared state behind one belongs_to member: its cache and the loads in flight. The state is allocated
-/// on first use and moves with its owner, so a load that completes after a move fills the moved-to object's
-/// cache; a load that completes after the owner is gone, or after its key changed, fills nothing. Every
-/// caller that joined a load gets its result exactly once. The state does not know the target's type: targets
-/// travel as std::shared_ptr<void>, and each waiter casts its own answer back.
+/// The shared state behind one relation member (a belongs_to, has_many or has_one): its cache and the loads in
+/// flight. The state is allocated on first use and moves with its owner, so a load that completes after a move
+/// fills the moved-to object's cache; a load that completes after the owner is gone, or after a belongs_to's key
+/// changed, fills nothing. A reflection cannot see its owner's key change, so its loads are keyed: the state
+/// records the key each load and each answer is for. Every caller that joined a load gets its result exactly
+/// once. The state does not know the target's type: targets travel as std::shared_ptr<void>, and each waiter
+/// casts its own answer back.
 
 #include <atomic>
 #include <cstddef>
@@ -23,11 +25,16 @@
 #include <boost/container/small_vector.hpp>
 
 #include <tether/detail/small_mutex.hpp>
+#include <tether/value.hpp>
 
 namespace tether::detail {
 
 template <class T>
 using load_callback = std::function<void(std::exception_ptr, std::shared_ptr<T>)>;
+
+/// What every relation's get() returns (one place, for every relation kind).
+template <class T>
+using load_future = std::future<std::shared_ptr<T>>;
 
 /// Who waits for a load: the promise behind get()'s future, or the callback of the callback forms, held without
 /// an allocation of its own and answered without knowing the target type.
@@ -114,6 +121,22 @@ private:
   const operations* table_ = nullptr;
 };
 
+/// The future of a get(): `start` is given the waiter that answers it. Every relation's get() goes through here,
+/// so what get() returns is decided in one place.
+template <class T, class Start>
+load_future<T> load_as_future(Start&& start) {
+  std::promise<std::shared_ptr<T>> promise;
+  auto future = promise.get_future();
+  std::forward<Start>(start)(load_waiter(std::move(promise)));
+  return future;
+}
+
+/// The waiter of a callback form: `callback(std::exception_ptr, std::shared_ptr<T>)`, run exactly once.
+template <class T, class F>
+load_waiter load_as_callback(F&& callback) {
+  return load_waiter(load_callback<T>(std::forward<F>(callback)));
+}
+
 /// Cache and load bookkeeping of one relation member. Reference-counted: the owner holds one reference, each
 /// load in flight another. Every load has a number; its waiters are kept here, under the same lock as the
 /// cache, so that joining a load, completing it and writing the cache are one critical section each. What the
@@ -132,6 +155,11 @@ struct link_state {
 
   /// Almost every state sees one load with one waiter: kept without allocating.
   boost::container::small_vector<std::pair<load_id, load_waiter>, 1> waiting;
+
+  // Keyed loads only (a reflection's); a belongs_to drops its state when its key changes, and leaves these null.
+  value answered_key;  ///< the owner's key that `target` answers
+  value issued_key;    ///< the key of load `issued`
+  value pending_key;   ///< the key of load `pending`
 
   void add_reference() noexcept { references.fetch_add(1, std::memory_order_relaxed); }
   void release() noexcept {
@@ -155,6 +183,7 @@ struct link_state {
       if (failure == nullptr && owner_alive && writes_cache && load == issued) {
         target = answer;
         loaded = true;
+        answered_key = issued_key;
       }
       if (pending == load) pending = 0;
       for (auto entry = waiting.begin(); entry != waiting.end();) {

@@ -3,18 +3,27 @@
 
 /// @file
 /// What has_many and has_one share beyond their type: the compile-time facts of the reflection (which
-/// belongs_to it reflects, which owner property that references) and, at run time, where its owner is, so that
-/// the owner's key can be read at every call.
+/// belongs_to it reflects, which owner property that references); at run time, where its owner is, so that
+/// the owner's key can be read at every call; and the loads and creates of both, which differ only in the
+/// answer (a has_many collects rows into its vector, R::collector()).
 
 #include <cstddef>
+#include <exception>
 #include <memory>
 #include <string>
 #include <string_view>
 #include <type_traits>
+#include <utility>
+#include <variant>
 
+#include <tether/detail/link_state.hpp>
 #include <tether/detail/reflection.hpp>
 #include <tether/detail/reflection_core.hpp>
 #include <tether/detail/reflection_options.hpp>
+#include <tether/detail/relation_load.hpp>
+#include <tether/detail/source.hpp>
+#include <tether/error.hpp>
+#include <tether/filter.hpp>
 #include <tether/model.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
@@ -89,6 +98,46 @@ protected:
   /// The owner's key now (null when the owner is not created yet).
   [[nodiscard]] static value key_of(const located& at) {
     return owner_key(at.info->owner(), at.row, at.info->referenced);
+  }
+
+  /// Starts a load of the related rows for the owner's key now; a member that cannot tell its owner answers
+  /// with the reason. `waiter` gets the answer exactly once.
+  void start(load_kind kind, const filter* f, load_waiter waiter) const {
+    const auto at = locate();
+    if (at.info == nullptr) return waiter.deliver(std::make_exception_ptr(error(unknown_owner_message())), nullptr);
+    this->load(*at.info, key_of(at), R::collector(), kind, f, std::move(waiter));
+  }
+
+  /// get()'s future of the answer, a `std::shared_ptr<T>`.
+  template <class T>
+  [[nodiscard]] load_future<T> as_future(load_kind kind, const filter* f) const {
+    return load_as_future<T>([&](load_waiter waiter) { start(kind, f, std::move(waiter)); });
+  }
+
+  /// Creates `row`, a row of the target, through the datasource, its key set to the owner's; returns that key.
+  /// Throws, changing nothing but `row`, when the owner cannot be told or is not created yet, or the create is
+  /// refused.
+  value create_related(void* row) const {
+    const auto at = locate();
+    if (at.info == nullptr) throw error(unknown_owner_message());
+    const reflection_info& info = *at.info;
+    const model_info& target = info.target();
+    const relation_target_ref link{target, info.foreign_key};
+    value key = key_of(at);
+    if (std::holds_alternative<std::nullptr_t>(key)) {
+      const model_info& owner = info.owner();
+      throw error("tether: cannot create a " + std::string(target.name()) + " through " + std::string(owner.name()) +
+                  "." + std::string(info.name) + ": the " + std::string(owner.name()) + " is not created yet (its " +
+                  std::string(owner.property(info.referenced).name) + " is not set); create it first");
+    }
+    const auto to = route_or_throw(this->origin(), link, key, "create");
+    target.set(row, info.foreign_key, key);
+    try {
+      to->create(target, row_span(row, 1, target.row().size));
+    } catch (...) {
+      rethrow_with_context("tether: creating " + describe_link(link, key) + ": ");
+    }
+    return key;
   }
 
   /// Why a member whose owner is unknown cannot load.

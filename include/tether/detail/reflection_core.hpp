@@ -15,7 +15,10 @@
 #include <utility>
 #include <variant>
 
+#include <tether/detail/link_state.hpp>
 #include <tether/detail/relation_core.hpp>
+#include <tether/detail/relation_load.hpp>
+#include <tether/filter.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
@@ -33,12 +36,26 @@ inline value owner_key(const model_info& owner, const void* row, std::size_t ref
 
 class reflection_core {
 public:
+  reflection_core() = default;
+
+  /// A copy shares the newest answer, with the key it is for, and the origin; never a load.
+  reflection_core(const reflection_core& other) : answered_(other.answered_), owner_(other.owner_) {
+    if (std::shared_ptr<void> answer; other.core_.newest_answer(answered_, answer)) core_.remember(std::move(answer));
+    else answered_ = nullptr;
+    core_.set_origin(other.origin());
+  }
+  reflection_core(reflection_core&&) noexcept = default;
+  reflection_core& operator=(const reflection_core& other) {
+    if (this != &other) *this = reflection_core(other);
+    return *this;
+  }
+  reflection_core& operator=(reflection_core&&) noexcept = default;
+  ~reflection_core() = default;
+
   /// Whether the cache holds the answer for `key` (the owner's key now), and the answer: a shared
   /// `std::vector` of rows for has_many, a row or null for has_one.
   [[nodiscard]] std::pair<bool, std::shared_ptr<void>> answer(const value& key) const {
-    auto [loaded, cached] = core_.answer();
-    if (!loaded || answered_ != key) return {false, nullptr};
-    return {true, std::move(cached)};
+    return core_.answer_for(key, answered_);
   }
 
   /// True when the cache holds an answer, for whichever key.
@@ -68,6 +85,14 @@ public:
   /// Which reflection of which model this member is, when it was told (null otherwise).
   [[nodiscard]] const reflection_info* owner() const noexcept { return owner_; }
   void set_owner(const reflection_info* owner) noexcept { owner_ = owner; }
+
+  /// Starts a load of the related rows of the owner whose key is `key` (null: not created yet, nothing to read):
+  /// `waiter` gets the answer exactly once, from the cache when `kind` allows and it holds one for `key`.
+  void load(const reflection_info& info, value key, collect_rows collect, load_kind kind, const filter* f,
+            load_waiter waiter) const {
+    if (kind == load_kind::cached && core_.deliver_cached_for(key, answered_, waiter)) return;
+    core_.load_for(std::move(key), load_target{{info.target(), info.foreign_key}, collect}, kind, f, std::move(waiter));
+  }
 
 protected:
   [[nodiscard]] relation_core& core() noexcept { return core_; }

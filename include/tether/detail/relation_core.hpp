@@ -5,7 +5,8 @@
 /// Everything a belongs_to holds besides its key, and everything it does that does not depend on the target's
 /// type: the cache, the state of loads made through get(), the datasource the owner came from. belongs_to adds
 /// the typed key and the typed accessors on top, so a relation type costs a few forwarding functions, not a
-/// copy of the load machinery.
+/// copy of the load machinery. A has_many or has_one holds one too (reflection_core.hpp), and uses its keyed
+/// calls: the owner's key that an answer is for is kept with the answer.
 
 #include <atomic>
 #include <memory>
@@ -102,8 +103,47 @@ public:
 
   /// Starts a load of `key` (null for a null key) of `target` (link_state.hpp, relation_load.hpp).
   void load(value key, const relation_target_ref& target, load_kind kind, const filter* f, load_waiter waiter) const {
-    start_load(state_, std::move(key), origin_, target, kind, f, std::move(waiter));
+    start_load(state_, std::move(key), origin_, load_target{target}, kind, f, std::move(waiter));
   }
+
+  /// @name Keyed calls, for an owner whose key can change unseen (a reflection's): `inline_key` is the key the
+  /// inline answer is for. The newest answer wins, as above; it counts only for its own key.
+  /// @{
+  [[nodiscard]] std::pair<bool, std::shared_ptr<void>> answer_for(const value& key, const value& inline_key) const {
+    std::shared_ptr<void> loaded;
+    switch (state_answer_for(state_, key, loaded)) {
+      case state_holds::answer_for_key:
+        return {true, std::move(loaded)};
+      case state_holds::answer_for_other_key:
+        return {false, nullptr};
+      case state_holds::nothing:
+        break;
+    }
+    if (cached_loaded_ && inline_key == key) return {true, cached_};
+    return {false, nullptr};
+  }
+
+  /// The newest answer and the key it is for (`key` holds the inline answer's key on entry); false when none.
+  bool newest_answer(value& key, std::shared_ptr<void>& answer) const {
+    if (state_answer_keyed(state_, key, answer)) return true;
+    if (!cached_loaded_) return false;
+    answer = cached_;
+    return true;
+  }
+
+  /// Answers `waiter` from the cache when it holds the answer for `key`; false (and `waiter` untouched) otherwise.
+  bool deliver_cached_for(const value& key, const value& inline_key, load_waiter& waiter) const {
+    if (!cached_loaded_ && state_.load(std::memory_order_acquire) == nullptr) return false;
+    auto [loaded, cached] = answer_for(key, inline_key);
+    if (loaded) waiter.deliver(nullptr, cached);
+    return loaded;
+  }
+
+  /// Starts a keyed load of `key` (null when the owner is not created yet) of `target`.
+  void load_for(value key, const load_target& target, load_kind kind, const filter* f, load_waiter waiter) const {
+    start_load(state_, std::move(key), origin_, target, kind, f, std::move(waiter), true);
+  }
+  /// @}
 
 private:
   std::shared_ptr<void> cached_;

@@ -2,9 +2,11 @@
 #define TETHER_DETAIL_RELATION_LOAD_HPP
 
 /// @file
-/// How a belongs_to loads its target, without knowing the target's type: where the load goes (the datasource
-/// the owner came from, else the one the target model is attached to), where it runs (the caller's thread or a
-/// worker, as the datasource says), and how its answer reaches the cache and every waiter (link_state.hpp).
+/// How a relation loads what it links to, without knowing the target's type: a belongs_to's target or a has_one's
+/// row (the first row whose property holds the key), a has_many's rows (every such row, by id, into the vector
+/// that the target's typed code makes). Where the load goes (the datasource the owner came from, else the one
+/// the target model is attached to), where it runs (the caller's thread or a worker, as the datasource says),
+/// and how its answer reaches the cache and every waiter (link_state.hpp).
 
 #include <atomic>
 #include <cstddef>
@@ -12,6 +14,7 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -125,6 +128,33 @@ inline bool state_answer(const std::atomic<link_state*>& slot, std::shared_ptr<v
   return true;
 }
 
+/// What a keyed load state holds for a key.
+enum class state_holds { nothing, answer_for_key, answer_for_other_key };
+
+/// The answer a keyed load state holds for `key`, if any; an answer for another key is the newer one, and means
+/// that the cache holds nothing for `key`.
+inline state_holds state_answer_for(const std::atomic<link_state*>& slot, const value& key,
+                                    std::shared_ptr<void>& target) {
+  auto* state = slot.load(std::memory_order_acquire);
+  if (state == nullptr) return state_holds::nothing;
+  std::lock_guard lock(state->mutex);
+  if (!state->loaded) return state_holds::nothing;
+  if (state->answered_key != key) return state_holds::answer_for_other_key;
+  target = state->target;
+  return state_holds::answer_for_key;
+}
+
+/// The answer a keyed load state holds and the key it is for, if any.
+inline bool state_answer_keyed(const std::atomic<link_state*>& slot, value& key, std::shared_ptr<void>& target) {
+  auto* state = slot.load(std::memory_order_acquire);
+  if (state == nullptr) return false;
+  std::lock_guard lock(state->mutex);
+  if (!state->loaded) return false;
+  key = state->answered_key;
+  target = state->target;
+  return true;
+}
+
 /// Runs `fetch` and completes the load with what it gives or throws; a failure's message names the link. Only
 /// `would_wait` goes on: the load was tried on the caller's thread and the connector was busy, so the datasource
 /// moves it to a worker.
@@ -167,6 +197,64 @@ struct filtered_load {
       shared_buffer rows(target.model);
       store->find(target.model, narrowed, rows);
       return rows.shared().empty() ? nullptr : std::move(rows.shared().front());
+    });
+  }
+};
+
+/// Fills a row buffer: the part of a has_many load that does not know the target's type, handed to the typed
+/// code that owns the vector. Held by reference: the filler outlives the call.
+class row_fill {
+public:
+  template <class F>
+  explicit row_fill(F& f) noexcept : object_(&f), call_([](void* object, row_buffer& out) { (*static_cast<F*>(object))(out); }) {}
+  void operator()(row_buffer& out) const { call_(object_, out); }
+
+private:
+  void* object_;
+  void (*call_)(void*, row_buffer&);
+};
+
+/// A has_many's typed code (has_many.hpp): a new shared std::vector of the target's rows, filled by `fill`.
+using collect_rows = std::shared_ptr<void> (*)(row_fill fill);
+
+/// What a load reads: the first row of `ref.model` whose property `ref.property` holds the key, or, with
+/// `collect`, every such row by id ascending, collected into a vector (has_many).
+struct load_target {
+  relation_target_ref ref;
+  collect_rows collect = nullptr;
+};
+
+/// The answer when there is nothing to read (a null key): no row, or no rows.
+inline std::shared_ptr<void> no_answer(const load_target& target) {
+  if (target.collect == nullptr) return nullptr;
+  auto nothing = [](row_buffer&) {};
+  return target.collect(row_fill(nothing));
+}
+
+/// True when a load with `f` may write the cache: the filter narrows nothing. A has_many's rows are also narrowed
+/// by `limit` and `skip`.
+inline bool keeps_everything(const load_target& target, const filter& f) noexcept {
+  if (f.narrows()) return false;
+  return target.collect == nullptr || (!f.row_limit() && f.row_offset() == 0);
+}
+
+/// A has_many's load: every target row whose key property holds the key, by id ascending, or those the filter
+/// (narrowed to the key) finds, with its order, paging, fields and includes.
+struct many_load {
+  source* store;
+  load_completion finish;
+  load_target target;
+  value key;
+  std::optional<filter> narrowed;  ///< none: the plain load
+  void operator()() const {
+    answer_load(finish, target.ref, key, [&] {
+      auto fill = [&](row_buffer& out) {
+        if (narrowed) return store->find(target.ref.model, *narrowed, out);
+        query by_key;
+        by_key.where = predicate{target.ref.property, operator_kind::eq, {key}, {}};
+        store->select(target.ref.model, by_key, out);
+      };
+      return target.collect(row_fill(fill));
     });
   }
 };
@@ -238,57 +326,76 @@ inline void queue_load(std::shared_ptr<source> to, const relation_target_ref& ta
 /// Runs load `load` of `key` and completes it: the fetch runs where the datasource says (here, or a worker); the
 /// result or the failure always reaches the state, which fills the cache (if still wanted) and every waiter.
 inline void launch_load(link_state* state, link_state::load_id load, bool writes_cache, source_id origin,
-                        const relation_target_ref& target, value key, load_kind kind, const filter* f) {
+                        const load_target& target, value key, load_kind kind, const filter* f) {
   state->add_reference();
   const load_completion finish{state, load, writes_cache};
-  if (std::holds_alternative<std::nullptr_t>(key)) return finish(nullptr, nullptr);  // a filtered load of a null key
+  if (std::holds_alternative<std::nullptr_t>(key)) return finish(nullptr, no_answer(target));  // filtered, null key
   std::shared_ptr<source> to;
   try {
-    to = route_or_throw(origin, target, key, "load");
+    to = route_or_throw(origin, target.ref, key, "load");
   } catch (...) {
     return finish(std::current_exception(), nullptr);
   }
   source* store = to.get();
+  if (target.collect != nullptr) {
+    many_load task{store, finish, target, key, std::nullopt};
+    if (kind == load_kind::filtered) {
+      task.narrowed = *f;
+      task.narrowed->where(std::string(target.ref.model.property(target.ref.property).name), std::move(key));
+    }
+    if (store->run_here(task_ref(task))) return;
+    return store->run([task = std::move(task), alive = std::move(to)]() mutable { task(); });
+  }
   if (kind != load_kind::filtered) {
     // Tried here first; when it must go to a worker, it joins the loads of the same target waiting there, which
     // one query answers together (load_queue.hpp).
-    plain_load task{store, finish, target, std::move(key)};
+    plain_load task{store, finish, target.ref, std::move(key)};
     if (store->run_here(task_ref(task))) return;
-    return queue_load(std::move(to), target, std::move(task.key), finish);
+    return queue_load(std::move(to), target.ref, std::move(task.key), finish);
   }
   filter narrowed = *f;
-  narrowed.where(std::string(target.model.property(target.property).name), key).limit(1);
-  filtered_load task{store, finish, target, std::move(key), std::move(narrowed)};
+  narrowed.where(std::string(target.ref.model.property(target.ref.property).name), key).limit(1);
+  filtered_load task{store, finish, target.ref, std::move(key), std::move(narrowed)};
   if (store->run_here(task_ref(task))) return;
   // On a worker, the task keeps the datasource (and so the store it reads) alive itself.
   store->run([task = std::move(task), alive = std::move(to)]() mutable { task(); });
 }
 
 /// Starts a load of the relation whose state lives in `slot`: answered from the cache when `kind` allows, joined
-/// to the plain load in flight, or launched; `waiter` receives the answer exactly once.
-inline void start_load(std::atomic<link_state*>& slot, value key, source_id origin, const relation_target_ref& target,
-                       load_kind kind, const filter* f, load_waiter waiter) {
+/// to the plain load in flight, or launched; `waiter` receives the answer exactly once. A `keyed` load (a
+/// reflection's, whose owner's key can change unseen) uses only an answer and joins only a load for its own key.
+inline void start_load(std::atomic<link_state*>& slot, value key, source_id origin, const load_target& target,
+                       load_kind kind, const filter* f, load_waiter waiter, bool keyed = false) {
   link_state* state = ensure_state(slot);
+  const bool null_key = std::holds_alternative<std::nullptr_t>(key);
+  // Made before the lock: a has_many's "no rows" is an allocation.
+  std::shared_ptr<void> answer = null_key && kind != load_kind::filtered ? no_answer(target) : nullptr;
   link_state::load_id load = 0;
   bool writes_cache = false;
-  std::shared_ptr<void> answer;
   {
     std::unique_lock lock(state->mutex);
-    const bool null_key = std::holds_alternative<std::nullptr_t>(key);
-    if (kind == load_kind::cached && state->loaded) {
+    if (kind == load_kind::cached && state->loaded && (!keyed || state->answered_key == key)) {
       answer = state->target;
     } else if (null_key && kind != load_kind::filtered) {
-      // A null key answers null with no I/O, and that answer is cached like any other.
+      // A null key answers with no I/O, and that answer is cached like any other.
+      if (keyed) {
+        state->start(true);  // loads in flight for another key no longer write the cache
+        state->answered_key = nullptr;
+      }
       state->loaded = true;
-      state->target = nullptr;
-    } else if (kind == load_kind::cached && state->pending != 0) {
+      state->target = answer;
+    } else if (kind == load_kind::cached && state->pending != 0 && (!keyed || state->pending_key == key)) {
       // Share the load in flight; its starter launched it.
       state->waiting.emplace_back(state->pending, std::move(waiter));
       return;
     } else {
-      writes_cache = kind != load_kind::filtered || !f->narrows();
+      writes_cache = kind != load_kind::filtered || keeps_everything(target, *f);
       load = state->start(writes_cache);
-      if (kind != load_kind::filtered) state->pending = load;
+      if (keyed && writes_cache) state->issued_key = key;
+      if (kind != load_kind::filtered) {
+        state->pending = load;
+        if (keyed) state->pending_key = key;
+      }
       state->waiting.emplace_back(load, std::move(waiter));
     }
   }
