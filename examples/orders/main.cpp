@@ -1,4 +1,5 @@
-// The LoopBack documentation's belongsTo example, in C++: an Order belongs to a Customer.
+// The LoopBack documentation's belongsTo example, in C++: an Order belongs to a Customer. reflections.cpp shows
+// the Customer's side: its orders (hasMany) and its one address (hasOne).
 // https://loopback.io/doc/en/lb3/BelongsTo-relations.html
 //
 //   orders                            keeps its data in orders.db beside the program (SQLite), adding to it on
@@ -23,6 +24,7 @@
 #endif
 
 #include "models.hpp"
+#include "reflections.hpp"
 
 namespace {
 
@@ -94,6 +96,7 @@ void run(tether::datasource<Connector>& db) {
   } catch (const tether::constraint_error& e) {
     std::printf("removing John is refused: %s\n", e.what());
   }
+  show_reflections(customers, orders, db.template repository<Address>(), round_trips);
   std::printf("%d round trips in all\n", round_trips.load());
 }
 

@@ -98,7 +98,7 @@ public:
   /// @}
 
   /// Makes m known here (its name claimed: two models of one name are refused), with every model its relations
-  /// reach.
+  /// and reflections reach.
   void adopt(const model_info& m) {
     std::lock_guard lock(models_mutex_);
     adopt_locked(m);
@@ -189,6 +189,7 @@ private:
     }
     for (const auto& p : m.properties())
       if (p.relation != nullptr) adopt_locked(p.relation->target());
+    for (const auto& r : m.reflections()) adopt_locked(r.target());
   }
 
   std::weak_ptr<source> self_;
