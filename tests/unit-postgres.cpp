@@ -384,6 +384,27 @@ TEST_CASE("postgres: automigrate writes quoted DDL with types, NOT NULL, REFEREN
   CHECK_THAT(ddl, Catch::Contains(R"(CREATE TABLE IF NOT EXISTS "Coupon" ("code" text PRIMARY KEY, )"));
 }
 
+namespace one_to_one_ddl {
+struct Plate;
+struct Car {
+  BOOST_HANA_DEFINE_STRUCT(Car, (std::int64_t, id), (tether::has_one<Plate>, plate));
+};
+struct Plate {
+  BOOST_HANA_DEFINE_STRUCT(Plate, (std::int64_t, id), (tether::belongs_to<Car>, car));
+};
+}  // namespace one_to_one_ddl
+
+TEST_CASE("postgres: a has_one's key gets a unique index in place of the plain one") {
+  tether::datasource db{tether_test::make_connector()};
+  query_log log;
+  log.listen(db);
+  db.automigrate<one_to_one_ddl::Car, one_to_one_ddl::Plate>();
+  std::string ddl;
+  for (const auto& t : log.take()) ddl += t + "\n";
+  CHECK_THAT(ddl, Catch::Contains(R"(CREATE UNIQUE INDEX IF NOT EXISTS "Plate_carId_unique" ON "Plate" ("carId"))"));
+  CHECK_THAT(ddl, !Catch::Contains("Plate_carId_index"));
+}
+
 TEST_CASE("postgres: autoupdate keeps the data and adds the missing columns") {
   const auto conninfo = tether_test::fresh_postgres_schema();
   {

@@ -315,6 +315,27 @@ TEST_CASE("sqlite: automigrate writes quoted DDL with types, NOT NULL, REFERENCE
   CHECK_THAT(ddl, Catch::Contains(R"(DROP TABLE IF EXISTS "Order")"));
 }
 
+namespace one_to_one_ddl {
+struct Plate;
+struct Car {
+  BOOST_HANA_DEFINE_STRUCT(Car, (std::int64_t, id), (tether::has_one<Plate>, plate));
+};
+struct Plate {
+  BOOST_HANA_DEFINE_STRUCT(Plate, (std::int64_t, id), (tether::belongs_to<Car>, car));
+};
+}  // namespace one_to_one_ddl
+
+TEST_CASE("sqlite: a has_one's key gets a unique index in place of the plain one") {
+  tether::datasource db{tether::sqlite{":memory:"}};
+  query_log log;
+  log.listen(db);
+  db.automigrate<one_to_one_ddl::Car, one_to_one_ddl::Plate>();
+  std::string ddl;
+  for (const auto& t : log.take()) ddl += t + "\n";
+  CHECK_THAT(ddl, Catch::Contains(R"(CREATE UNIQUE INDEX IF NOT EXISTS "Plate_carId_unique" ON "Plate" ("carId"))"));
+  CHECK_THAT(ddl, !Catch::Contains("Plate_carId_index"));
+}
+
 TEST_CASE("sqlite: a string id is a TEXT primary key the caller supplies") {
   tether::datasource db{tether::sqlite{":memory:"}};
   db.automigrate<Coupon>();

@@ -112,6 +112,7 @@ public:
             if (!existing.contains(m.property(i).name)) migrate(c, m, log, detail::sql::add_column(dialect, m, i));
         }
         for (const auto& sql : detail::sql::key_indexes(dialect, m)) migrate(c, m, log, sql);
+        detail::postgres::add_one_to_one_indexes(c, m, [&](const std::string& sql) { migrate(c, m, log, sql); });
         // Foreign keys of other tables that dropping this one removed.
         std::lock_guard lock(state_->mutex);
         state_->sequences.erase(table);

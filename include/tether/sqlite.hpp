@@ -107,6 +107,8 @@ public:
             migrate(m, log, detail::sql::add_column(d, m, i));
       }
       for (const auto& index : detail::sql::key_indexes(d, m)) migrate(m, log, index);
+      detail::sqlite::add_one_to_one_indexes(state_->connection, d, m,
+                                             [&](const std::string& sql) { migrate(m, log, sql); });
     });
   }
 
@@ -141,7 +143,7 @@ public:
         try {
           run->step();
         } catch (const detail::sqlite::constraint_violation& e) {
-          detail::sqlite::explain_write(state_->connection, m, row, e, "create");
+          detail::sqlite::explain_write(state_->connection, state_->dialect, m, row, e, "create");
         }
         if (generate) generated[r] = sqlite3_last_insert_rowid(state_->connection.handle());
       }
@@ -219,7 +221,7 @@ public:
       try {
         run->step();
       } catch (const detail::sqlite::constraint_violation& e) {
-        detail::sqlite::explain_write(state_->connection, m, row, e, "update");
+        detail::sqlite::explain_write(state_->connection, state_->dialect, m, row, e, "update");
       }
       changed = sqlite3_changes64(state_->connection.handle()) > 0;
     });

@@ -13,6 +13,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include <tether/error.hpp>
 #include <tether/value.hpp>
@@ -27,7 +28,8 @@ enum class constraint_kind : std::uint8_t {
   duplicate_id,        ///< a write gives an id that another row has
   duplicate_unique,    ///< a write repeats the value of a property that a foreign key references
   drop_refused,        ///< a model's table is dropped while rows of another model reference its rows
-  duplicates_held,     ///< a migration cannot make a referenced property unique: rows hold duplicates of it
+  duplicates_held,     ///< a migration cannot make a property unique (referenced, or one-to-one): rows share a value
+  one_to_one_taken,    ///< a write gives a one-to-one key (a has_one reflects its belongs_to) a value another row has
   unexplained          ///< the store refused for a reason the connector cannot name in the model's terms
 };
 
@@ -54,7 +56,12 @@ struct cascade_origin {
 ///   duplicate_id        operation, model, id
 ///   duplicate_unique    model, property, key
 ///   drop_refused        model, key (a referenced value), referring (model and property)
-///   duplicates_held     model (the one migrated), target_model (the table holding them), reason
+///   duplicates_held     model (the one migrated), target_model (the table holding them), reason; for a
+///                       one-to-one key also property (the key), key (a shared value, null when unknown) and
+///                       relation (the has_one, as "Customer.address")
+///   one_to_one_taken    model, property (the key), key, relation (the has_one), target_model (its owner),
+///                       target_property (the owner's property the key references), referring (the row holding
+///                       the key already: model, property, id_property, first_id when known)
 ///   unexplained         operation, model, property and id (the id property and the row's id, when known), reason
 /// `constraint`, when the store names its constraints, is that name, for every kind.
 struct constraint_failure {
@@ -117,8 +124,23 @@ inline std::string constraint_message(const constraint_failure& f) {
              " references its row " + describe(f.key) + constraint +
              "; migrate the referencing model together with it";
     case constraint_kind::duplicates_held:
+      if (!f.relation.empty()) {
+        const std::string shared = std::holds_alternative<std::nullptr_t>(f.key) ? "" : " " + describe(f.key);
+        return "tether: cannot migrate " + f.model + ": " + f.relation + " is one-to-one, but several " +
+               f.target_model + " rows have " + f.property + shared + constraint +
+               "; relink or remove all but one of them first";
+      }
       return "tether: cannot migrate " + f.model + ": " + f.target_model +
              " holds duplicates of a property a foreign key references (" + f.reason + ")" + constraint;
+    case constraint_kind::one_to_one_taken: {
+      const std::string key = describe(f.key);
+      const std::string holder = f.referring.first_id ? f.referring.model + " " + f.referring.id_property + " " +
+                                                            describe(*f.referring.first_id)
+                                                      : std::string("one");
+      return "tether: " + f.model + "." + f.property + " " + key + " is taken: " + f.target_model + "." +
+             f.relation + " is one-to-one, and " + f.target_model + " " + f.target_property + " " + key + " has " +
+             holder + " already" + constraint;
+    }
     case constraint_kind::unexplained:
       break;
   }

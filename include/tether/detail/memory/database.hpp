@@ -23,6 +23,7 @@
 #include <tether/detail/partition_paging.hpp>
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
+#include <tether/detail/one_to_one.hpp>
 #include <tether/error.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
@@ -129,7 +130,8 @@ public:
   }
 
   /// m's table, created (and filled from the file) when missing. Registers m's foreign keys with their targets
-  /// once, and gives every foreign key, and every non-id property a key references, an index.
+  /// once, and gives every foreign key, and every non-id property a key references, an index: a unique one for a
+  /// one-to-one key (one_to_one.hpp), which rows read from the file must not hold twice.
   memory_table& open_table(const model_info& m) {
     if (auto* existing = find_table(m)) return *existing;
     auto made = std::make_shared<memory_table>(m);
@@ -140,7 +142,12 @@ public:
     for (std::size_t i = 0; i < m.properties().size(); ++i) {
       const relation_info* relation = m.property(i).relation;
       if (relation == nullptr) continue;
-      table->ensure_index(i, false);
+      const reflection_info* one_to_one_by = one_to_one(m, i);
+      table->ensure_index(i, one_to_one_by != nullptr);
+      if (one_to_one_by != nullptr) {
+        if (const auto repeated = table->repeated_key(i))
+          throw_constraint_failure(one_to_one_duplicates(m, i, *one_to_one_by, key_value(*repeated)));
+      }
       const model_info& target = relation->target();
       auto& target_table = open_table(target);
       if (relation->target_property != target.id_index()) target_table.ensure_index(relation->target_property, true);
@@ -396,13 +403,16 @@ private:
   }
 
   static void check_unique(const memory_table& table, const void* row) {
-    if (const auto conflict = table.unique_conflict(row)) {
-      const model_info& m = table.model();
-      constraint_failure refused(constraint_kind::duplicate_unique, m.name());
-      refused.property = m.property(*conflict).name;
-      refused.key = m.get(row, *conflict);
-      throw_constraint_failure(refused);
-    }
+    const auto conflict = table.unique_conflict(row);
+    if (!conflict) return;
+    const model_info& m = table.model();
+    if (const reflection_info* reflection = one_to_one(m, conflict->property))
+      throw_constraint_failure(one_to_one_refusal(m, conflict->property, *reflection, m.get(row, conflict->property),
+                                                  key_value(conflict->holder)));
+    constraint_failure refused(constraint_kind::duplicate_unique, m.name());
+    refused.property = m.property(conflict->property).name;
+    refused.key = m.get(row, conflict->property);
+    throw_constraint_failure(refused);
   }
 
   /// The key of `target_row` that referrer's relation references, if it has one.
@@ -585,6 +595,7 @@ private:
         table->next_id = entry.next_id();
         return;
       case memory_undo::action::forget_table:
+        if (file_) file_->put_back(*table);
         tables_.erase(&table->model());
         return;
       case memory_undo::action::restore_table:

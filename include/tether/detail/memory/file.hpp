@@ -37,6 +37,9 @@ public:
   virtual ~memory_file() = default;
   /// Fills a table just opened with the rows the file holds for its model.
   virtual void load_rows(memory_table& table) = 0;
+  /// Takes back the rows of a table whose opening was undone (the operation that opened it failed), as they were
+  /// read: the file keeps them until a table that stays open holds them.
+  virtual void put_back(const memory_table& table) = 0;
   /// Forgets what the file held for m: m's table was dropped.
   virtual void forget(const model_info& m) = 0;
   /// Writes every table, replacing the file.
@@ -78,6 +81,13 @@ public:
     if (stored_.contains("ids") && stored_["ids"].contains(name) && stored_["ids"][name].is_number_integer())
       table.next_id = std::max(table.next_id, stored_["ids"][name].template get<std::int64_t>());
     stored_["models"].erase(name);
+  }
+
+  void put_back(const memory_table& table) override {
+    const std::string name(table.model().name());
+    // A load that failed part-way kept the file's copy; a table the file held nothing of has nothing to give.
+    if (table.rows.empty() || (stored_.contains("models") && stored_["models"].contains(name))) return;
+    stored_["models"][name] = rows_of(table);
   }
 
   void forget(const model_info& m) override {

@@ -95,16 +95,29 @@ public:
 
   [[nodiscard]] memory_index* index(std::size_t property) const noexcept { return indexes_[property].get(); }
 
-  /// Creates the index on a key property (filling it from the rows) unless it exists; `unique` makes it refuse
-  /// duplicates from then on.
+  /// Creates the index on a key property (filling it from the rows) unless it exists; `unique` makes it, new or
+  /// not, refuse duplicates from then on (a foreign key that another relation references is indexed as a key
+  /// first). The rows may already hold duplicates: `repeated_key` tells.
   memory_index& ensure_index(std::size_t property, bool unique) {
-    if (auto* existing = index(property)) return *existing;
+    if (auto* existing = index(property)) {
+      existing->unique = existing->unique || unique;
+      return *existing;
+    }
     auto made = std::make_unique<memory_index>();
     made->unique = unique;
     for (const auto& [id, row] : rows)
       if (auto key = key_of(model_, row, property)) made->ids.emplace(std::move(*key), id);
     indexes_[property] = std::move(made);
     return *indexes_[property];
+  }
+
+  /// A key that more than one row holds in the indexed `property`, or nullopt (null keys are not indexed, so they
+  /// never count).
+  [[nodiscard]] std::optional<memory_key> repeated_key(std::size_t property) const {
+    if (const auto* idx = index(property))
+      for (const auto& entry : idx->ids)
+        if (idx->ids.count(entry.first) > 1) return entry.first;
+    return std::nullopt;
   }
 
   /// Ids of the rows whose property equals key.
@@ -147,8 +160,15 @@ public:
     }
   }
 
-  /// The first unique index that `row` would duplicate (ignoring the row with the same id), or nullopt.
-  [[nodiscard]] std::optional<std::size_t> unique_conflict(const void* row) const {
+  /// A unique index that `row` would duplicate (ignoring the row with the same id): which property, and the id of
+  /// the row that holds the key already.
+  struct conflict {
+    std::size_t property;
+    memory_key holder;
+  };
+
+  /// The first unique index that `row` would duplicate, or nullopt.
+  [[nodiscard]] std::optional<conflict> unique_conflict(const void* row) const {
     for (std::size_t i = 0; i < indexes_.size(); ++i) {
       const auto* idx = indexes_[i].get();
       if (idx == nullptr || !idx->unique) continue;
@@ -157,7 +177,7 @@ public:
       const auto id = id_of(row);
       auto [first, last] = idx->ids.equal_range(*key);
       for (; first != last; ++first)
-        if (first->second != id) return i;
+        if (first->second != id) return conflict{i, first->second};
     }
     return std::nullopt;
   }

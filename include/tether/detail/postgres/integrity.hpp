@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -25,11 +26,13 @@
 
 #include <tether/connector.hpp>
 #include <tether/detail/constraint_failure.hpp>
+#include <tether/detail/one_to_one.hpp>
 #include <tether/detail/postgres/connection.hpp>
 #include <tether/detail/postgres/error.hpp>
 #include <tether/detail/postgres/schema.hpp>
 #include <tether/detail/postgres/values.hpp>
 #include <tether/detail/sql/identifier.hpp>
+#include <tether/detail/sql/schema.hpp>
 #include <tether/error.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
@@ -92,6 +95,16 @@ inline bool table_exists(connection& c, const std::string& table) {
              .rows() > 0;
 }
 
+inline bool index_exists(connection& c, const std::string& index) {
+  parameters params;
+  add_text(params, index);
+  return c
+             .query_text("SELECT 1 FROM pg_class WHERE relname = $1 AND relkind = 'i' "
+                         "AND relnamespace = current_schema()::regnamespace",
+                         params, "cannot look up index " + index)
+             .rows() > 0;
+}
+
 /// A value of a text result, by its column's type: integers, reals and booleans as such, anything else as its
 /// text (keys and ids are integers or strings).
 inline value text_value(const result& r, int row, int column) {
@@ -128,6 +141,22 @@ inline std::string key_text(const value& key) {
 inline void add_texts(parameters& params, const std::vector<std::string>& texts) {
   std::vector<value> values(texts.begin(), texts.end());
   add_operand_array(params, values, value_kind::string);
+}
+
+/// Gives m's table the unique index of each one-to-one key it lacks (a table made before the has_one was
+/// declared), refusing, with the key, when rows already share one. Asked before the index is made: a failed
+/// CREATE INDEX would abort the transaction the migration runs in, leaving no way to ask which key.
+inline void add_one_to_one_indexes(connection& c, const model_info& m,
+                                   const std::function<void(const std::string&)>& migrate) {
+  for (const auto& index : sql::one_to_one_indexes(postgres::dialect, m)) {
+    if (index_exists(c, index.name)) continue;
+    parameters none;
+    const auto repeated = c.query_text(sql::repeated_value(m.name(), m.property(index.property).name), none,
+                                       "cannot look for keys " + std::string(m.name()) + " rows share");
+    if (repeated.rows() > 0)
+      throw_constraint_failure(one_to_one_duplicates(m, index.property, *index.reflection, text_value(repeated, 0, 0)));
+    migrate(index.sql);
+  }
 }
 
 /// The rows a removal reaches: the removed one and, through the ON DELETE CASCADE foreign keys of the catalog,
@@ -302,6 +331,23 @@ inline const void* culprit(connection& c, const model_info& m, row_span rows,
         throw_constraint_failure(refused);
       }
       if (index_name(model, m.property(i).name, true) != e.constraint()) continue;
+      if (const reflection_info* reflection = one_to_one(m, i)) {
+        // The refused statement was undone (a savepoint or the write's own transaction), so the holder is a row
+        // written before it; of a bulk create refused as a whole, it may be an earlier row of the batch, no
+        // longer in the table.
+        const bool updating = verb == "update";
+        parameters params;
+        add_member(params, m.property(i), m.member(row, i));
+        if (updating) add_member(params, m.id(), m.member(row, m.id_index()));
+        const auto holder = c.query_text(sql::holder_of(postgres::dialect, m, i, updating), params,
+                                         "cannot look for the row that holds " + model + "." +
+                                             std::string(m.property(i).name));
+        std::optional<value> holder_id;
+        if (holder.rows() > 0) holder_id = text_value(holder, 0, 0);
+        auto refused = one_to_one_refusal(m, i, *reflection, m.get(row, i), std::move(holder_id));
+        refused.constraint = e.constraint();
+        throw_constraint_failure(refused);
+      }
       constraint_failure refused(constraint_kind::duplicate_unique, model);
       refused.property = m.property(i).name;
       refused.key = m.get(row, i);

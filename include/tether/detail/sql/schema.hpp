@@ -11,8 +11,10 @@
 #include <string_view>
 #include <vector>
 
+#include <tether/detail/one_to_one.hpp>
 #include <tether/detail/sql/dialect.hpp>
 #include <tether/detail/sql/identifier.hpp>
+#include <tether/detail/sql/statement_text.hpp>
 #include <tether/fwd.hpp>
 #include <tether/model_info.hpp>
 
@@ -112,12 +114,58 @@ inline std::vector<index> target_indexes(const dialect& d, const model_info& m) 
   return out;
 }
 
-/// An index on each of m's foreign keys (loose ones too), for include and for the server's ON DELETE checks.
+/// An index on each of m's foreign keys (loose ones too), for include and for the server's ON DELETE checks; a
+/// one-to-one key has its unique index instead (one_to_one_indexes), which serves them as well.
 inline std::vector<std::string> key_indexes(const dialect& d, const model_info& m) {
   std::vector<std::string> out;
-  for (const auto& p : m.properties())
-    if (p.relation != nullptr) out.push_back(create_index(d, m.name(), p.name, false));
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
+    const stored_property& p = m.property(i);
+    if (p.relation != nullptr && one_to_one(m, i) == nullptr) out.push_back(create_index(d, m.name(), p.name, false));
+  }
   return out;
+}
+
+/// The unique index of a one-to-one key (one_to_one.hpp): made with the table, and added to a table made before
+/// the has_one was declared, once the connector has made sure no two rows share a key.
+struct one_to_one_index {
+  std::size_t property;               ///< m's key property
+  const reflection_info* reflection;  ///< the has_one that makes it one-to-one
+  std::string name;                   ///< the index's name, as the server stores it
+  std::string sql;
+};
+
+inline std::vector<one_to_one_index> one_to_one_indexes(const dialect& d, const model_info& m) {
+  std::vector<one_to_one_index> out;
+  for (std::size_t i = 0; i < m.properties().size(); ++i) {
+    if (const reflection_info* reflection = one_to_one(m, i)) {
+      const std::string_view column = m.property(i).name;
+      out.push_back({i, reflection, index_name(d, m.name(), column, true), create_index(d, m.name(), column, true)});
+    }
+  }
+  return out;
+}
+
+/// The first value that more than one row of `table` holds in `column` (nulls never count), as one bound-free
+/// statement: the check a unique index needs before it is added to a table that has rows.
+inline std::string repeated_value(std::string_view table, std::string_view column) {
+  const std::string quoted = quote_identifier(column);
+  return "SELECT " + quoted + " FROM " + quote_identifier(table) + " WHERE " + quoted + " IS NOT NULL GROUP BY " +
+         quoted + " HAVING COUNT(*) > 1 ORDER BY " + quoted + " LIMIT 1";
+}
+
+/// The id of a row of m whose property `index` holds a given value (the first parameter): which row holds the
+/// one-to-one key a write was refused for. An update's row is in the table, so `other_than_id` leaves it out (its
+/// id the second parameter).
+inline std::string holder_of(const dialect& d, const model_info& m, std::size_t index, bool other_than_id) {
+  const std::string id = quote_identifier(m.id().name);
+  std::string sql = "SELECT " + id + " FROM " + quote_identifier(m.name()) + " WHERE " +
+                    quote_identifier(m.property(index).name) + " = ";
+  statement_text::append_placeholder(d, sql, 1);
+  if (other_than_id) {
+    sql += " AND " + id + " <> ";
+    statement_text::append_placeholder(d, sql, 2);
+  }
+  return sql + " ORDER BY " + id + " LIMIT 1";
 }
 
 }  // namespace tether::detail::sql

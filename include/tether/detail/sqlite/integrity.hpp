@@ -8,6 +8,7 @@
 /// are read from the schema (pragma_foreign_key_list), so a table created by an earlier run counts too.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -16,7 +17,10 @@
 #include <vector>
 
 #include <tether/detail/constraint_failure.hpp>
+#include <tether/detail/one_to_one.hpp>
+#include <tether/detail/sql/dialect.hpp>
 #include <tether/detail/sql/identifier.hpp>
+#include <tether/detail/sql/schema.hpp>
 #include <tether/detail/sqlite/error.hpp>
 #include <tether/detail/sqlite/statement.hpp>
 #include <tether/detail/sqlite/values.hpp>
@@ -55,6 +59,25 @@ inline bool table_exists(connection& c, std::string_view table) {
   statement s(c, "SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?", false);
   s.bind_text(1, table);
   return s.step();
+}
+
+inline bool index_exists(connection& c, std::string_view index) {
+  statement s(c, "SELECT 1 FROM sqlite_schema WHERE type = 'index' AND name = ?", false);
+  s.bind_text(1, index);
+  return s.step();
+}
+
+/// Gives m's table the unique index of each one-to-one key it lacks (a table made before the has_one was
+/// declared), refusing, with the key, when rows already share one.
+inline void add_one_to_one_indexes(connection& c, const sql::dialect& d, const model_info& m,
+                                   const std::function<void(const std::string&)>& migrate) {
+  for (const auto& index : sql::one_to_one_indexes(d, m)) {
+    if (index_exists(c, index.name)) continue;
+    statement repeated(c, sql::repeated_value(m.name(), m.property(index.property).name), false);
+    if (repeated.step())
+      throw_constraint_failure(one_to_one_duplicates(m, index.property, *index.reflection, read_any(repeated, 0)));
+    migrate(index.sql);
+  }
 }
 
 /// Reports the first enforced key of `row` (a row of m) that matches no target.
@@ -190,7 +213,7 @@ inline void check_drop(connection& c, const std::string& table) {
 }
 
 /// Reports a constraint SQLite refused while writing `row` (a row of m; `verb` is "create" or "update").
-[[noreturn]] inline void explain_write(connection& c, const model_info& m, const void* row,
+[[noreturn]] inline void explain_write(connection& c, const sql::dialect& d, const model_info& m, const void* row,
                                        const constraint_violation& e, std::string_view verb) {
   const int code = e.code();
   if (code == SQLITE_CONSTRAINT_FOREIGNKEY || code == SQLITE_CONSTRAINT_TRIGGER) {
@@ -213,6 +236,17 @@ inline void check_drop(connection& c, const std::string& table) {
     throw_constraint_failure(refused);
   }
   if (repeated) {
+    if (const reflection_info* reflection = one_to_one(m, *repeated)) {
+      // The statement failed, and the rows written before it in this write are still there: an earlier row of the
+      // same bulk create may be the one that holds the key.
+      const bool updating = verb == "update";
+      statement holder(c, sql::holder_of(d, m, *repeated, updating), false);
+      bind_member(holder, 1, m.property(*repeated), m.member(row, *repeated));
+      if (updating) bind_member(holder, 2, m.id(), m.member(row, m.id_index()));
+      std::optional<value> holder_id;
+      if (holder.step()) holder_id = read_any(holder, 0);
+      throw_constraint_failure(one_to_one_refusal(m, *repeated, *reflection, m.get(row, *repeated), holder_id));
+    }
     constraint_failure refused(constraint_kind::duplicate_unique, m.name());
     refused.property = m.property(*repeated).name;
     refused.key = m.get(row, *repeated);
