@@ -102,7 +102,11 @@ public:
 /// - `c.insert(m, rows, log)`: store the rows, all or none; write generated integer ids back into rows whose
 ///   id is value-initialised. Throws `constraint_error` for a foreign key matching no target or a duplicate id.
 /// - `c.select(m, query, out, log)`: append the matching rows to `out`, sorted, paged, with unselected
-///   properties value-initialised.
+///   properties value-initialised. When `query.partition` is set, `order`, `limit` and `skip` apply within each
+///   group of rows sharing that property's value (a null value is a group too; rows come out in `order` as a
+///   whole): an include's per-parent `limit`, one query for every parent. Only a connector that declares
+///   `static constexpr bool pages_per_partition = true;` is given such a query; for any other, the datasource
+///   asks for every matching row and pages each group itself.
 /// - `c.update(m, row, log)`: replace the row with row's id; false when there is none. Integrity as for
 ///   insert, and a referenced property may not change while rows reference it.
 /// - `c.remove(m, id, log)`: remove the row whose id is `id` (an `std::int64_t` or `std::string` value),
@@ -141,6 +145,10 @@ concept lookup_connector =
     requires(C& c, const model_info& m, std::size_t property, const value& key, const query_observer& log) {
       { c.lookup(m, property, key, log) } -> std::same_as<std::shared_ptr<void>>;
     };
+
+/// @brief A connector that applies `query::partition` itself (see `select` in `connector`).
+template <class C>
+concept partition_paging_connector = connector<C> && requires { requires C::pages_per_partition; };
 
 /// @brief A connector whose operations are quick and never wait on I/O (memory): relation loads run on the
 /// calling thread instead of a worker.

@@ -28,6 +28,7 @@
 #include <tether/belongs_to.hpp>
 #include <tether/connector.hpp>
 #include <tether/detail/operations.hpp>
+#include <tether/detail/partition_paging.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/source.hpp>
 #include <tether/error.hpp>
@@ -124,6 +125,9 @@ protected:
     connector_.insert(m, rows, log);
   }
   void connector_select(const model_info& m, const query& q, row_sink& out, const query_observer& log) override {
+    if constexpr (!partition_paging_connector<C>) {
+      if (q.partition) return select_then_page_per_partition(m, q, out, log);
+    }
     connector_.select(m, q, out, log);
   }
   std::shared_ptr<void> connector_lookup(const model_info& m, std::size_t property, const value& key,
@@ -150,6 +154,24 @@ protected:
   }
 
 private:
+  /// For a connector that does not page per partition: every matching row in the query's order, then each
+  /// group's page kept here. A connector never sees a partition it did not declare it understands.
+  void select_then_page_per_partition(const model_info& m, const query& q, row_sink& out, const query_observer& log) {
+    query whole = q;
+    whole.partition.reset();
+    whole.limit.reset();
+    whole.skip = 0;
+    if (!partition_paged(q)) return connector_.select(m, whole, out, log);
+    block_buffer all(m);
+    connector_.select(m, whole, all, log);
+    const row_range read = all.rows_from(0);
+    std::vector<const void*> rows(read.size());
+    for (std::size_t r = 0; r < read.size(); ++r) rows[r] = read[r];
+    page_per_partition(m, rows, *q.partition, q.skip, q.limit);
+    out.reserve(rows.size());
+    for (const void* row : rows) out.append_copy(row);
+  }
+
   C connector_;
   load_workers<!inline_connector<C>> workers_;
 };

@@ -35,6 +35,8 @@ public:
   }
   /// @brief Operations finish in microseconds and never wait on I/O, so relation loads run on the caller.
   static constexpr bool runs_inline = true;
+  /// @brief Pages each partition of a query itself (query::partition), after filtering and sorting.
+  static constexpr bool pages_per_partition = true;
 
   /// @brief A store that lives as long as the datasource.
   memory() : db_(std::make_unique<detail::memory::memory_database>(nullptr)) {}
@@ -105,6 +107,7 @@ private:
 
 static_assert(connector<memory>);
 static_assert(inline_connector<memory>);
+static_assert(partition_paging_connector<memory>);
 
 }  // namespace tether
 

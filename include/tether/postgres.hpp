@@ -80,6 +80,8 @@ public:
   /// @brief How many keys one include query carries: they travel as one array parameter (`= ANY($1)`), so
   /// the bound is the message size, not the protocol's 65535 parameters.
   [[nodiscard]] static constexpr std::size_t parameter_limit() noexcept { return std::size_t{1} << 20; }
+  /// @brief Pages each partition of a query itself, with a window function (detail/sql/select.hpp).
+  static constexpr bool pages_per_partition = true;
 
   /// @brief How many relation loads the datasource should run at once: one per pooled connection.
   [[nodiscard]] std::size_t worker_count() const noexcept { return state_->pool.size(); }
@@ -695,6 +697,7 @@ private:
 
 static_assert(connector<postgres>);
 static_assert(lookup_connector<postgres>);
+static_assert(partition_paging_connector<postgres>);
 static_assert(!inline_connector<postgres>);
 
 }  // namespace tether

@@ -39,6 +39,10 @@ struct query {
   std::vector<sort_key> order;         ///< empty: by id ascending
   std::optional<std::size_t> limit;
   std::size_t skip = 0;
+  /// A property index: `order`, `limit` and `skip` then apply within each group of rows that share this
+  /// property's value (an include's per-parent paging), and the rows come in `order` as a whole. Only a connector
+  /// that declares `pages_per_partition` is given one (see connector.hpp).
+  std::optional<std::size_t> partition;
 };
 
 }  // namespace tether

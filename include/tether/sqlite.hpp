@@ -63,6 +63,8 @@ public:
   /// @brief Relation loads run on the caller's thread while the connection is free (a read takes microseconds,
   /// less than a hand-over to a worker), and on a worker while another thread holds it.
   static constexpr bool loads_inline_when_idle = true;
+  /// @brief Pages each partition of a query itself, with a window function (detail/sql/select.hpp).
+  static constexpr bool pages_per_partition = true;
 
   /// @brief Opens (creating it if missing) the database in `file`, or an in-memory one for ":memory:".
   /// Throws connection_error naming the file when it cannot be opened or is no SQLite database.
@@ -406,6 +408,7 @@ private:
 static_assert(connector<sqlite>);
 static_assert(idle_inline_connector<sqlite>);
 static_assert(lookup_connector<sqlite>);
+static_assert(partition_paging_connector<sqlite>);
 
 }  // namespace tether
 

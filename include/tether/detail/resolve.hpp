@@ -21,8 +21,10 @@ namespace tether::detail {
 
 inline std::size_t resolve_property(const model_info& m, std::string_view name, std::string_view clause) {
   if (const auto found = m.find(name)) return *found;
+  // A has_many or has_one is a relation: a name for include, never a property.
+  const char* relation = m.find_reflection(name) ? "; it is a relation, for include" : "";
   throw validation_error("tether: " + std::string(m.name()) + " has no property \"" + std::string(name) + "\" (in " +
-                         std::string(clause) + ")");
+                         std::string(clause) + relation + ")");
 }
 
 inline const char* kind_name(value_kind kind) noexcept {

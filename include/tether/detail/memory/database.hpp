@@ -20,6 +20,7 @@
 #include <tether/connector.hpp>
 #include <tether/detail/constraint_failure.hpp>
 #include <tether/detail/memory/evaluate.hpp>
+#include <tether/detail/partition_paging.hpp>
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/table.hpp>
 #include <tether/error.hpp>
@@ -194,7 +195,8 @@ public:
   void select(const model_info& m, const query& q, row_sink& out) {
     auto* table = find_table(m);
     if (table == nullptr) return;
-    if (!q.where && q.order.empty()) {
+    const bool per_partition = partition_paged(q);
+    if (!q.where && q.order.empty() && !per_partition) {
       // Every row, in id order: straight from the table, without a list of matches first.
       const std::size_t first = std::min(q.skip, table->rows.size());
       const std::size_t count = std::min(table->rows.size() - first, q.limit.value_or(table->rows.size()));
@@ -205,6 +207,12 @@ public:
     }
     std::vector<const void*> matched = match(*table, q);
     sort_rows(m, matched, q.order);
+    if (per_partition) {
+      page_per_partition(m, matched, *q.partition, q.skip, q.limit);
+      out.reserve(matched.size());
+      for (const void* row : matched) project(m, out.append_copy(row), q.fields);
+      return;
+    }
     const std::size_t first = std::min(q.skip, matched.size());
     const std::size_t last = q.limit ? first + std::min(matched.size() - first, *q.limit) : matched.size();
     out.reserve(last - first);

@@ -77,6 +77,7 @@ inline std::string render_query(const model_info& m, const query& q) {
   }
   if (q.limit) out["limit"] = *q.limit;
   if (q.skip) out["skip"] = q.skip;
+  if (q.partition) out["partition"] = std::string(m.property(*q.partition).name);
   return out.dump();
 }
 

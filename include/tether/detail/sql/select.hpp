@@ -20,6 +20,7 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/partition_paging.hpp>
 #include <tether/detail/sql/dialect.hpp>
 #include <tether/detail/sql/identifier.hpp>
 #include <tether/detail/sql/statement_text.hpp>
@@ -187,26 +188,105 @@ inline statement_text select_where(const dialect& d, const model_info& m, const 
   return out;
 }
 
-/// SELECT of the given columns with where, order and paging. Paging as the dialect says: `LIMIT n` in the text
-/// and `OFFSET` the parameter after the operands, or `LIMIT ? OFFSET ?` the two parameters after them; the
-/// caller binds those.
-inline statement_text select(const dialect& d, const model_info& m, const query& q,
-                             const std::vector<std::size_t>& columns) {
-  statement_text out = select_where(d, m, q, columns);
-  out.text += " ORDER BY ";
+/// The sort of `q`: its terms, then the id (unless a term sorts by it), so ties come by id ascending.
+inline void append_order(const dialect& d, const model_info& m, const query& q, std::string& text) {
   bool id_sorted = false;
   for (const auto& key : q.order) {
     const stored_property& info = m.property(key.property);
     if (info.kind == value_kind::json) continue;
-    append_identifier(out.text, info.name);
-    if (info.kind == value_kind::string) out.text += d.byte_order;
-    out.text += key.descending ? " DESC" : " ASC";
-    if (d.places_nulls) out.text += key.descending ? " NULLS LAST" : " NULLS FIRST";
-    out.text += ", ";
+    append_identifier(text, info.name);
+    if (info.kind == value_kind::string) text += d.byte_order;
+    text += key.descending ? " DESC" : " ASC";
+    if (d.places_nulls) text += key.descending ? " NULLS LAST" : " NULLS FIRST";
+    text += ", ";
     id_sorted = id_sorted || key.property == m.id_index();
   }
-  if (id_sorted) out.text.resize(out.text.size() - 2);
-  else append_identifier(out.text, m.id().name);
+  if (id_sorted) text.resize(text.size() - 2);
+  else append_identifier(text, m.id().name);
+}
+
+/// The name of the row number the per-partition SELECT pages by (no property may take it).
+inline constexpr const char* partition_row_number = "tether_row_number";
+
+/// `q` paged within each group of rows sharing the value of `q.partition` (see `query::partition`): the rows
+/// numbered in the query's order within their group by a window function, then the numbers kept, one statement
+/// for every group:
+///   SELECT <columns> FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY "customerId" ORDER BY <order>, "id") AS
+///   "tether_row_number" FROM "Order" WHERE ...) AS "tether_ranked" WHERE "tether_row_number" > <skip> AND
+///   "tether_row_number" <= <skip> + <limit> ORDER BY <order>, "id"
+/// The paging values are the parameters `select` would have for `LIMIT ... OFFSET ...`, in the same places, so a
+/// connector binds them the same way: numbered placeholders use the skip's twice.
+inline statement_text select_per_partition(const dialect& d, const model_info& m, const query& q,
+                                           const std::vector<std::size_t>& columns) {
+  statement_text out;
+  out.text = "SELECT ";
+  for (std::size_t k = 0; k < columns.size(); ++k) {
+    if (k > 0) out.text += ", ";
+    append_identifier(out.text, m.property(columns[k]).name);
+  }
+  out.text += " FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY ";
+  append_identifier(out.text, m.property(*q.partition).name);
+  out.text += " ORDER BY ";
+  append_order(d, m, q, out.text);
+  out.text += ") AS ";
+  append_identifier(out.text, partition_row_number);
+  out.text += " FROM ";
+  append_identifier(out.text, m.name());
+  append_where(d, m, q, out);
+  out.text += ") AS ";
+  append_identifier(out.text, "tether_ranked");
+  out.text += " WHERE ";
+  // The placeholder of paging parameter `number` (from 1, after the operands), which may stand twice in the text.
+  const auto paging_parameter = [&](std::size_t number) {
+    (out.text += d.placeholders == placeholder_style::numbered ? '$' : '?') += std::to_string(out.operands.size() + number);
+  };
+  const auto row_number = [&] { append_identifier(out.text, partition_row_number); };
+  constexpr auto most = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
+  if (!d.limit_in_text) {
+    // `LIMIT ? OFFSET ?`'s two parameters: the limit (negative: none), then the skip.
+    row_number();
+    out.text += " > ";
+    paging_parameter(2);
+    if (q.limit) {
+      out.text += " AND ";
+      row_number();
+      out.text += " <= ";
+      paging_parameter(2);
+      out.text += " + ";
+      paging_parameter(1);
+    }
+  } else {
+    // The limit is text, the skip a parameter when there is one.
+    if (q.skip > 0) {
+      row_number();
+      out.text += " > ";
+      paging_parameter(1);
+    }
+    if (q.limit) {
+      if (q.skip > 0) out.text += " AND ";
+      row_number();
+      out.text += " <= ";
+      if (q.skip > 0) {
+        paging_parameter(1);
+        out.text += " + ";
+      }
+      out.text += std::to_string(std::min(*q.limit, most));
+    }
+  }
+  out.text += " ORDER BY ";
+  append_order(d, m, q, out.text);
+  return out;
+}
+
+/// SELECT of the given columns with where, order and paging. Paging as the dialect says: `LIMIT n` in the text
+/// and `OFFSET` the parameter after the operands, or `LIMIT ? OFFSET ?` the two parameters after them; the
+/// caller binds those. A query paged per partition is `select_per_partition`'s, with the same parameters.
+inline statement_text select(const dialect& d, const model_info& m, const query& q,
+                             const std::vector<std::size_t>& columns) {
+  if (partition_paged(q)) return select_per_partition(d, m, q, columns);
+  statement_text out = select_where(d, m, q, columns);
+  out.text += " ORDER BY ";
+  append_order(d, m, q, out.text);
   if (!d.limit_in_text) {
     if (q.limit || q.skip > 0) {
       out.text += " LIMIT ";
@@ -237,7 +317,7 @@ inline statement_text count(const dialect& d, const model_info& m, const query& 
 /// True for the shape of every relation load: every column, one property equal to a non-null value, no order,
 /// no offset, at most a limit.
 inline bool is_lookup(const model_info& m, const query& q) {
-  if (!q.fields.empty() || !q.order.empty() || q.skip != 0 || !q.where) return false;
+  if (!q.fields.empty() || !q.order.empty() || q.skip != 0 || q.partition || !q.where) return false;
   const predicate& p = *q.where;
   return p.op == operator_kind::eq && p.children.empty() && p.values.size() == 1 &&
          !std::holds_alternative<std::nullptr_t>(p.values[0]) && m.property(p.property).kind != value_kind::json;
