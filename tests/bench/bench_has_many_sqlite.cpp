@@ -225,7 +225,8 @@ void include_top3_raw_sqlite3(benchmark::State& state) {
   sqlite3_stmt* all_customers = c.prepare(R"(SELECT "id", "name" FROM "Customer" ORDER BY "id")");
   auto largest_orders_in = statements_by_list_length(c, [](int n) {
     return R"(SELECT "id", "amount", "customerId" FROM (SELECT "id", "amount", "customerId", ROW_NUMBER() OVER )"
-           R"((PARTITION BY "customerId" ORDER BY "amount" DESC, "id") AS "rank" FROM "Order" WHERE "customerId" IN ()" +
+           R"((PARTITION BY "customerId" ORDER BY "amount" DESC, "id") AS "rank" FROM "Order" )"
+           R"(WHERE "customerId" IN ()" +
            placeholders(n) + R"()) WHERE "rank" <= )" + std::to_string(top) + R"( ORDER BY "customerId", "rank")";
   });
   for (auto _ : state) {

@@ -13,6 +13,7 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -166,12 +167,14 @@ nlohmann::json run(Connector connector, std::string_view name, after_seed settle
     largest_of_second = static_cast<double>(n);
   }
   std::vector<Customer> with_orders;
-  workloads["include_orders"] = timed([&] { with_orders = customer_repository.find(tether::filter{}.include("orders")); });
+  const auto all_orders = tether::filter{}.include("orders");
+  workloads["include_orders"] = timed([&] { with_orders = customer_repository.find(all_orders); });
   expect(with_orders.size() == customer_count && with_orders[1].orders()->size() == orders_of_second,
          "include orders");
   const auto largest_orders = tether::filter{}.include("orders", tether::filter{}.order("amount DESC").limit(3));
   workloads["include_orders_top3"] = timed([&] { with_orders = customer_repository.find(largest_orders); });
-  expect(with_orders.size() == customer_count && with_orders[1].orders()->size() == 3 &&
+  expect(with_orders.size() == customer_count &&
+             with_orders[1].orders()->size() == std::min<std::size_t>(3, orders_of_second) &&
              with_orders[1].orders()->front().amount == largest_of_second,
          "include orders, top 3");
 

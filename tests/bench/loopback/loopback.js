@@ -151,7 +151,7 @@ async function main() {
       include: {relation: 'orders', scope: {order: 'amount DESC', limit: 3}},
     });
   });
-  expect(withOrders.length === customerCount && withOrders[1].orders().length === 3 &&
+  expect(withOrders.length === customerCount && withOrders[1].orders().length === Math.min(3, ofSecond.length) &&
     withOrders[1].orders()[0].amount === ofSecond[ofSecond.length - 1].amount, 'include orders, top 3');
 
   await ds.disconnect();
