@@ -13,6 +13,7 @@
 #include <malloc.h>
 #include <sys/resource.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -36,8 +37,10 @@
 
 namespace {
 
+struct Order;
+
 struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name));
+  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name), (tether::has_many<Order>, orders));
 };
 
 struct Order {
@@ -154,6 +157,26 @@ nlohmann::json run(Connector connector, std::string_view name, after_seed settle
       if (orders[n].customer.get(tether::refresh).get()) ++found;
   });
   expect(found == (orders_wanted + 9) / 10, "refresh: " + std::to_string(found));
+
+  // The reflection: every customer with its orders, then with its three largest (a scope with a limit, which
+  // applies per customer in the same one query). Checked on customer 2, whose orders have no dangling key.
+  std::size_t orders_of_second = 0;
+  double largest_of_second = 0;
+  for (std::size_t n = 1; n < orders_wanted; n += customer_count) {
+    ++orders_of_second;
+    largest_of_second = static_cast<double>(n);
+  }
+  std::vector<Customer> with_orders;
+  const auto all_orders = tether::filter{}.include("orders");
+  workloads["include_orders"] = timed([&] { with_orders = customer_repository.find(all_orders); });
+  expect(with_orders.size() == customer_count && with_orders[1].orders()->size() == orders_of_second,
+         "include orders");
+  const auto largest_orders = tether::filter{}.include("orders", tether::filter{}.order("amount DESC").limit(3));
+  workloads["include_orders_top3"] = timed([&] { with_orders = customer_repository.find(largest_orders); });
+  expect(with_orders.size() == customer_count &&
+             with_orders[1].orders()->size() == std::min<std::size_t>(3, orders_of_second) &&
+             with_orders[1].orders()->front().amount == largest_of_second,
+         "include orders, top 3");
 
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);

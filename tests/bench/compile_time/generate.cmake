@@ -1,11 +1,15 @@
 # Writes the two translation units of the compile-time budget into OUT (cmake -DOUT=dir -P generate.cmake):
-#   tether_schema.cpp  MODELS models of PROPERTIES properties (the id included) and RELATIONS belongsTo each,
-#                      every model used through its repository, an include of all its relations and JSON;
+#   tether_schema.cpp  MODELS models of PROPERTIES properties (the id included), RELATIONS belongsTo and one
+#                      hasMany each, every model used through its repository, an include of all its relations
+#                      (the hasMany too) and JSON;
 #   floor_schema.cpp   the same structs, the relations as their nullable foreign keys, with only nlohmann/json
 #                      serialisation (NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE) and the same JSON round trip: the floor
 #                      any JSON-capable model layer pays.
 # Model i belongs to models i-1, i-2, ... (wrapping around, so the schema has cycles as real ones do; a target
-# declared later is still incomplete and names its key type).
+# declared later is still incomplete and names its key type). Model i has many of model i+1, the reflection of
+# i+1's first belongsTo (`owner`), found without `inverse<>` since i+1 belongs to i only once; model i+1 is
+# incomplete there (the last model's is the first, complete). The floor has no member for it: a hasMany is no
+# column, and a hand-written model layer without relations loads nothing.
 
 if(NOT OUT)
   message(FATAL_ERROR "usage: cmake -DOUT=<dir> [-DMODELS=20 -DPROPERTIES=10 -DRELATIONS=3] -P generate.cmake")
@@ -26,6 +30,9 @@ set(relation_names owner buyer seller approver reviewer auditor)
 list(LENGTH relation_names relation_name_count)
 if(RELATIONS GREATER relation_name_count)
   message(FATAL_ERROR "generate.cmake: at most ${relation_name_count} relations per model")
+endif()
+if(NOT MODELS GREATER RELATIONS)
+  message(FATAL_ERROR "generate.cmake: more models than relations per model, so that no model belongs to another twice")
 endif()
 list(LENGTH property_types type_count)
 math(EXPR last_model "${MODELS} - 1")
@@ -91,6 +98,10 @@ foreach(i RANGE ${last_model})
     string(APPEND includes ".include(\"${relation}\")")
   endforeach()
   list(GET relation_names 0 first_relation)
+  math(EXPR owned_index "(${i} + 1) % ${MODELS}")
+  model_name(${owned_index} owned)
+  string(APPEND relations ",\n      (tether::has_many<${owned}>, owned)")
+  string(APPEND includes ".include(\"owned\")")
 
   string(APPEND tether "struct ${name} {\n  BOOST_HANA_DEFINE_STRUCT(${name},\n      ${members}${relations});\n};\n\n")
   string(APPEND tether "std::size_t use_${name}(tether::datasource<tether::memory>& db) {\n")

@@ -60,6 +60,7 @@ async function main() {
   const Customer = ds.define('Customer', {id: {type: Number, id: true, generated: true}, name: String});
   const Order = ds.define('Order', {id: {type: Number, id: true, generated: true}, amount: Number});
   Order.belongsTo(Customer, {as: 'customer', foreignKey: 'customerId'});
+  Customer.hasMany(Order, {as: 'orders', foreignKey: 'customerId'});
   await ds.automigrate(['Customer', 'Order']);
 
   const workloads = {};
@@ -134,6 +135,24 @@ async function main() {
     for (let n = 0; n < orders.length; n += 10) if (await load(orders[n], true)) ++found;
   });
   expect(found === Math.ceil(orderCount / 10), 'refresh: ' + found);
+
+  // The reflection: every customer with its orders, then with its three largest (a scope with a limit, for which
+  // LoopBack 3 sends a query per customer). Checked on customer 2, whose orders have no dangling key among them.
+  const ofSecond = orderRows.filter((row) => row.customerId === 2);
+  let withOrders;
+  workloads.include_orders = await timed(async () => {
+    withOrders = await Customer.find({order: 'id ASC', include: 'orders'});
+  });
+  expect(withOrders.length === customerCount && withOrders[1].orders().length === ofSecond.length,
+    'include orders');
+  workloads.include_orders_top3 = await timed(async () => {
+    withOrders = await Customer.find({
+      order: 'id ASC',
+      include: {relation: 'orders', scope: {order: 'amount DESC', limit: 3}},
+    });
+  });
+  expect(withOrders.length === customerCount && withOrders[1].orders().length === Math.min(3, ofSecond.length) &&
+    withOrders[1].orders()[0].amount === ofSecond[ofSecond.length - 1].amount, 'include orders, top 3');
 
   await ds.disconnect();
   const result = {

@@ -20,6 +20,8 @@ const workloads = [
   ['include', 'find all orders with `include: customer`'],
   ['set', 'set `order.customer(c)` on every order'],
   ['refresh', '`get(refresh)` of 10% of the orders, one by one'],
+  ['include_orders', 'find all customers with `include: orders` (hasMany)'],
+  ['include_orders_top3', 'the same, each customer\'s 3 largest orders (scope `order`, `limit`)'],
 ];
 
 function read(dir, side, connector) {
