@@ -14,7 +14,9 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <variant>
 #include <vector>
 
@@ -41,6 +43,32 @@ inline value key_value(const memory_key& key) {
 
 /// A key as messages show it: strings quoted.
 inline std::string describe_key(const memory_key& key) { return describe(key_value(key)); }
+
+/// A set of keys that a row's key property is tested against without making a memory_key per row: integers
+/// read through `as_integer`, strings compared in place.
+class key_set {
+public:
+  explicit key_set(const std::vector<memory_key>& keys) {
+    for (const auto& key : keys) {
+      if (const auto* i = std::get_if<std::int64_t>(&key)) integers_.insert(*i);
+      else texts_.insert(std::get<std::string>(key));
+    }
+  }
+
+  /// True when the key property `p` of a row, whose member is `member`, holds one of the keys.
+  [[nodiscard]] bool contains(const stored_property& p, const void* member) const {
+    if (p.kind == value_kind::string) {
+      const std::string* text = p.ops->text(member);
+      return text != nullptr && texts_.contains(std::string_view(*text));
+    }
+    std::int64_t key = 0;
+    return p.ops->as_integer(member, key) && integers_.contains(key);
+  }
+
+private:
+  std::unordered_set<std::int64_t> integers_;
+  std::unordered_set<std::string_view> texts_;  // views of the caller's keys, which outlive the set
+};
 
 /// Rows whose key property holds a given key; `unique` refuses a second row with the same key.
 struct memory_index {
