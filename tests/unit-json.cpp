@@ -636,9 +636,11 @@ TEST_CASE("json: a malformed property of an embedded purchase is a validation_er
 }
 
 TEST_CASE("json: embedded relations nested deeper than tether reads are a validation_error, not a crash") {
-  // shopper -> purchase -> shopper -> purchase ... far beyond any include.
+  // shopper -> purchase -> shopper -> purchase ... 200 levels, far beyond any include and tether's 64. Not
+  // deeper: nlohmann/json copies and destroys documents recursively, and under AddressSanitizer at -O0 a few
+  // thousand levels of that overflow the test's own stack before tether reads anything.
   nlohmann::json j = {{"id", 3}, {"name", "Ann"}};
-  for (int level = 0; level < 1000; ++level) {
+  for (int level = 0; level < 100; ++level) {
     j = {{"id", 3}, {"name", "Ann"}, {"purchases", nlohmann::json::array({{{"id", 10}, {"amount", 1}, {"shopper", j}}})}};
   }
 
