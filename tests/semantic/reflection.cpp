@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <exception>
@@ -73,7 +74,8 @@ using purchases_ptr = std::shared_ptr<const std::vector<Purchase>>;
 /// and a counter of round trips.
 struct mall {
   tether_test::datasource db{tether_test::make_connector()};
-  int round_trips = 0;
+  // on_query runs on the thread that makes the round trip: a worker, for PostgreSQL's loads.
+  std::atomic<int> round_trips{0};
   tether::repository<Shop> shops = db.repository<Shop>();
   tether::repository<Purchase> purchases = db.repository<Purchase>();
   tether::repository<Locker> lockers = db.repository<Locker>();
