@@ -63,7 +63,7 @@ void run(tether::datasource<Connector>& db) {
               loaded.customer.loaded() ? "yes" : "no");
 
   const int before = round_trips;
-  auto customer = loaded.customer.get().get();  // a std::future, ready once the customer is loaded
+  auto customer = loaded.customer.get().get();  // a tether::future, ready once the customer is loaded
   std::printf("order.customer.get(): %s, in %d round trip\n", show(customer).c_str(), round_trips - before);
   std::printf("order.customer() after get(): %s (cached, no I/O)\n", show(loaded.customer()).c_str());
 
@@ -86,6 +86,10 @@ void run(tether::datasource<Connector>& db) {
   loaded.customer([](std::exception_ptr failure, std::shared_ptr<Customer> c) {
     std::printf("callback form: %s\n", failure ? "failed" : show(c).c_str());
   });
+  // The seed's order.customer.get().then(function(customer) { ... }): a failure would skip the step and
+  // travel on to get().
+  auto greeting = loaded.customer.get().then([](std::shared_ptr<Customer> c) { return "Dear " + show(c); });
+  std::printf("get().then(...): %s\n", greeting.get().c_str());
 
   auto with_customers = orders.find(tether::filter{}.include("customer"));
   std::printf("include: %zu order(s) with their customers: %s\n", with_customers.size(),

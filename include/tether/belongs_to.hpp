@@ -10,7 +10,7 @@
 #include <cstddef>
 #include <exception>
 #include <functional>
-#include <future>
+#include <tether/future.hpp>
 #include <memory>
 #include <mutex>
 #include <optional>

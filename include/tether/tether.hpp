@@ -11,6 +11,7 @@
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
 #include <tether/fwd.hpp>
+#include <tether/future.hpp>
 #include <tether/has_many.hpp>
 #include <tether/has_one.hpp>
 #include <tether/json.hpp>

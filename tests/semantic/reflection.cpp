@@ -143,7 +143,7 @@ private:
 };
 
 template <class T>
-bool is_ready(const std::future<T>& f) {
+bool is_ready(const tether::future<T>& f) {
   return f.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
 }
 

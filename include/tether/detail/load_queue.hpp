@@ -53,13 +53,14 @@ public:
   }
 
   /// Takes up to `most` of the loads of `target` that are waiting, oldest first; none when there are none, and
-  /// then the worker that asked no longer serves `target`.
-  std::vector<queued_load> take(const relation_target_ref& target, std::size_t most) {
+  /// then the worker that asked (`by_worker`) no longer serves `target`. A thread waiting for one of the loads
+  /// may take them too (not `by_worker`).
+  std::vector<queued_load> take(const relation_target_ref& target, std::size_t most, bool by_worker = true) {
     std::vector<queued_load> taken;
     std::lock_guard lock(mutex_);
     auto& q = queues_[{&target.model, target.property}];
     if (q.waiting.empty()) {
-      --q.serving;
+      if (by_worker) --q.serving;
       return taken;
     }
     const std::size_t count = std::min(most, q.waiting.size());

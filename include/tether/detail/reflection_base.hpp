@@ -104,7 +104,7 @@ protected:
   /// with the reason. `waiter` gets the answer exactly once.
   void start(load_kind kind, const filter* f, load_waiter waiter) const {
     const auto at = locate();
-    if (at.info == nullptr) return waiter.deliver(std::make_exception_ptr(error(unknown_owner_message())), nullptr);
+    if (at.info == nullptr) return waiter.deliver_now(std::make_exception_ptr(error(unknown_owner_message())), nullptr);
     this->load(*at.info, key_of(at), R::collector(), kind, f, std::move(waiter));
   }
 

@@ -97,7 +97,7 @@ public:
     // The common case of get(): nothing cached yet and no load state, answered without copying a pointer.
     if (!cached_loaded_ && state_.load(std::memory_order_acquire) == nullptr) return false;
     auto [loaded, cached] = answer();
-    if (loaded) waiter.deliver(nullptr, cached);
+    if (loaded) waiter.deliver_now(nullptr, cached);
     return loaded;
   }
 
@@ -135,7 +135,7 @@ public:
   bool deliver_cached_for(const value& key, const value& inline_key, load_waiter& waiter) const {
     if (!cached_loaded_ && state_.load(std::memory_order_acquire) == nullptr) return false;
     auto [loaded, cached] = answer_for(key, inline_key);
-    if (loaded) waiter.deliver(nullptr, cached);
+    if (loaded) waiter.deliver_now(nullptr, cached);
     return loaded;
   }
 

@@ -118,10 +118,19 @@ inline link_state* ensure_state(std::atomic<link_state*>& slot) {
   return state;
 }
 
+/// True when the state's first answer is its answer: readable without the lock (link_state.hpp).
+inline bool first_answer_stands(const link_state& state) noexcept {
+  return state.first_published.load(std::memory_order_acquire) && !state.replaced.load(std::memory_order_acquire);
+}
+
 /// The answer a load state holds for the owner's key, if any.
 inline bool state_answer(const std::atomic<link_state*>& slot, std::shared_ptr<void>& target) {
   auto* state = slot.load(std::memory_order_acquire);
   if (state == nullptr) return false;
+  if (first_answer_stands(*state)) {
+    target = state->first_target;
+    return true;
+  }
   std::lock_guard lock(state->mutex);
   if (!state->loaded) return false;
   target = state->target;
@@ -137,6 +146,11 @@ inline state_holds state_answer_for(const std::atomic<link_state*>& slot, const 
                                     std::shared_ptr<void>& target) {
   auto* state = slot.load(std::memory_order_acquire);
   if (state == nullptr) return state_holds::nothing;
+  if (first_answer_stands(*state)) {
+    if (state->first_key != key) return state_holds::answer_for_other_key;
+    target = state->first_target;
+    return state_holds::answer_for_key;
+  }
   std::lock_guard lock(state->mutex);
   if (!state->loaded) return state_holds::nothing;
   if (state->answered_key != key) return state_holds::answer_for_other_key;
@@ -148,6 +162,11 @@ inline state_holds state_answer_for(const std::atomic<link_state*>& slot, const 
 inline bool state_answer_keyed(const std::atomic<link_state*>& slot, value& key, std::shared_ptr<void>& target) {
   auto* state = slot.load(std::memory_order_acquire);
   if (state == nullptr) return false;
+  if (first_answer_stands(*state)) {
+    key = state->first_key;
+    target = state->first_target;
+    return true;
+  }
   std::lock_guard lock(state->mutex);
   if (!state->loaded) return false;
   key = state->answered_key;
@@ -305,6 +324,17 @@ inline void serve_loads(source& store, const relation_target_ref& target) {
   }
 }
 
+/// A waiting thread's assist (link_state.hpp): answers, on this thread, the loads of the target that no worker
+/// has taken yet, as a worker would. The worker started for them finds none left.
+inline void run_queued_loads_here(const load_assist& assist) {
+  const std::shared_ptr<void> alive = assist.store.lock();
+  if (alive == nullptr) return;
+  auto& store = *static_cast<source*>(alive.get());
+  const relation_target_ref target{*assist.model, assist.property};
+  auto loads = store.waiting_loads().take(target, std::max<std::size_t>(1, store.parameter_limit()), false);
+  if (!loads.empty()) answer_loads(store, target, loads);
+}
+
 /// A plain load that must go to a worker: it waits with the other loads of its target for one.
 inline void queue_load(std::shared_ptr<source> to, const relation_target_ref& target, value key,
                        load_completion finish) {
@@ -351,6 +381,11 @@ inline void launch_load(link_state* state, link_state::load_id load, bool writes
     // one query answers together (load_queue.hpp).
     plain_load task{store, finish, target.ref, std::move(key)};
     if (store->run_here(task_ref(task))) return;
+    {
+      std::lock_guard lock(state->mutex);
+      state->queued = load;
+      state->assist = {run_queued_loads_here, to, &target.ref.model, target.ref.property};
+    }
     return queue_load(std::move(to), target.ref, std::move(task.key), finish);
   }
   filter narrowed = *f;
@@ -378,15 +413,11 @@ inline void start_load(std::atomic<link_state*>& slot, value key, source_id orig
       answer = state->target;
     } else if (null_key && kind != load_kind::filtered) {
       // A null key answers with no I/O, and that answer is cached like any other.
-      if (keyed) {
-        state->start(true);  // loads in flight for another key no longer write the cache
-        state->answered_key = nullptr;
-      }
-      state->loaded = true;
-      state->target = answer;
+      if (keyed) state->start(true);  // loads in flight for another key no longer write the cache
+      state->settle(answer, nullptr);
     } else if (kind == load_kind::cached && state->pending != 0 && (!keyed || state->pending_key == key)) {
       // Share the load in flight; its starter launched it.
-      state->waiting.emplace_back(state->pending, std::move(waiter));
+      state->park(state->pending, std::move(waiter));
       return;
     } else {
       writes_cache = kind != load_kind::filtered || keeps_everything(target, *f);
@@ -396,11 +427,11 @@ inline void start_load(std::atomic<link_state*>& slot, value key, source_id orig
         state->pending = load;
         if (keyed) state->pending_key = key;
       }
-      state->waiting.emplace_back(load, std::move(waiter));
+      state->park(load, std::move(waiter));
     }
   }
   // Answered without a load: outside the lock, since a callback may use this relation again.
-  if (load == 0) return waiter.deliver(nullptr, answer);
+  if (load == 0) return waiter.deliver_now(nullptr, answer);
   launch_load(state, load, writes_cache, origin, target, std::move(key), kind, f);
 }
 
