@@ -459,8 +459,8 @@ TEST_CASE("memory: lookup by an indexed property gives the first row by id among
   REQUIRE(first != nullptr);
   CHECK(first->id == 3);
 
-  // Still the smallest id after the index learned the keys in another order: order 3 moves to customer 1 and
-  // back, so the index now lists order 5 before it.
+  // Still the smallest id once the index learned the keys in another order than the ids': order 3 moves to
+  // customer 1 and back, after order 5.
   auto orders = db.repository<Order>();
   auto ink = *orders.find_by_id(3);
   ink.customer = std::int64_t{1};
