@@ -10,16 +10,19 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include <tether/detail/row_buffer.hpp>
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
 
@@ -30,6 +33,7 @@ namespace {
 using tether_test::Customer;
 using tether_test::Order;
 using tether_test::Coupon;
+using tether_test::Newsletter;
 
 using memory_datasource = tether::datasource<tether::memory>;
 
@@ -396,6 +400,168 @@ TEST_CASE("memory: inside a transaction, a refused bulk create gives back its id
   auto last = orders_of(alice, 1);
   orders.create(last);
   CHECK(last.front().id == 4);
+}
+
+// --- lookup: a relation's load ------------------------------------------------------------------------------
+
+namespace {
+
+const tether::model_info& customer_model() { return tether::model_info_of<Customer>(); }
+const tether::model_info& order_model() { return tether::model_info_of<Order>(); }
+std::size_t property_of(const tether::model_info& m, std::string_view name) { return *m.find(name); }
+
+/// The connector's lookup of `m`'s row whose `property` (by name) equals `key`, unobserved.
+template <class Row>
+std::shared_ptr<Row> lookup(memory_datasource& db, std::string_view property, const tether::value& key) {
+  const tether::model_info& m = tether::model_info_of<Row>();
+  return std::static_pointer_cast<Row>(db.connector().lookup(m, property_of(m, property), key, {}));
+}
+
+/// The connector's select of the rows whose property equals key, at most one: what lookup must agree with.
+std::shared_ptr<void> select_first(memory_datasource& db, const tether::model_info& m, std::size_t property,
+                                   const tether::value& key) {
+  tether::query by_key;
+  by_key.where = tether::predicate{property, tether::operator_kind::eq, {key}, {}};
+  by_key.limit = 1;
+  tether::detail::shared_buffer rows(m);
+  db.connector().select(m, by_key, rows, {});
+  return rows.shared().empty() ? nullptr : rows.shared().front();
+}
+
+}  // namespace
+
+TEST_CASE("memory: lookup by id copies the stored row into a shared object of its own") {
+  memory_datasource db{tether::memory{}};
+  seed(db);
+  const auto bob = lookup<Customer>(db, "id", std::int64_t{2});
+  REQUIRE(bob != nullptr);
+  CHECK(bob->id == 2);
+  CHECK(bob->name == "Bob");
+  CHECK_FALSE(bob->email.has_value());
+  const auto ink = lookup<Order>(db, "id", std::int64_t{3});
+  REQUIRE(ink != nullptr);
+  CHECK(ink->description == "ink");
+  CHECK(ink->amount == 20.0);
+  CHECK(order_model().get(ink.get(), property_of(order_model(), "customerId")) == tether::value(std::int64_t{2}));
+
+  // A copy: changing it leaves the store as it was, and a second lookup makes another object.
+  bob->name = "Robert";
+  const auto again = lookup<Customer>(db, "id", std::int64_t{2});
+  CHECK(again->name == "Bob");
+  CHECK(again != bob);
+}
+
+TEST_CASE("memory: lookup by an indexed property gives the first row by id among those that hold the key") {
+  memory_datasource db{tether::memory{}};
+  seed(db);
+  // customerId is a foreign key, so indexed; orders 3 and 5 belong to customer 2, stored in that order.
+  const auto first = lookup<Order>(db, "customerId", std::int64_t{2});
+  REQUIRE(first != nullptr);
+  CHECK(first->id == 3);
+
+  // Still the smallest id once the index learned the keys in another order than the ids': order 3 moves to
+  // customer 1 and back, after order 5.
+  auto orders = db.repository<Order>();
+  auto ink = *orders.find_by_id(3);
+  ink.customer = std::int64_t{1};
+  orders.update(ink);
+  ink.customer = std::int64_t{2};
+  orders.update(ink);
+  CHECK(lookup<Order>(db, "customerId", std::int64_t{2})->id == 3);
+
+  // email is indexed as the key a Newsletter's subscriber references.
+  db.automigrate<Newsletter>();
+  const auto alice = lookup<Customer>(db, "email", std::string("alice@example.com"));
+  REQUIRE(alice != nullptr);
+  CHECK(alice->name == "Alice");
+}
+
+TEST_CASE("memory: lookup by a property without an index gives the first row by id that holds the key") {
+  memory_datasource db{tether::memory{}};
+  seed(db);
+  Customer second_bob = customer_named("Bob", "bob@example.com");
+  db.repository<Customer>().create(second_bob);
+  const auto bob = lookup<Customer>(db, "name", std::string("Bob"));
+  REQUIRE(bob != nullptr);
+  CHECK(bob->id == 2);
+  CHECK(lookup<Order>(db, "amount", 30.0)->description == "Pens");
+}
+
+TEST_CASE("memory: lookup of a key that no row holds is null") {
+  memory_datasource db{tether::memory{}};
+  seed(db);
+  CHECK(lookup<Customer>(db, "id", std::int64_t{99}) == nullptr);
+  CHECK(lookup<Order>(db, "customerId", std::int64_t{99}) == nullptr);
+  CHECK(lookup<Customer>(db, "name", std::string("Nobody")) == nullptr);
+  // A key of another kind than the property's names no row, as it matches none in a select.
+  CHECK(lookup<Customer>(db, "id", std::string("1")) == nullptr);
+  CHECK(lookup<Customer>(db, "name", std::int64_t{1}) == nullptr);
+  // A model whose table was never made has no rows.
+  CHECK(lookup<Coupon>(db, "code", std::string("SPRING")) == nullptr);
+}
+
+TEST_CASE("memory: lookup answers as a select of eq with a limit of 1, whatever the property and key") {
+  memory_datasource db{tether::memory{}};
+  seed(db);
+  db.automigrate<Newsletter>();  // indexes Customer.email
+  const std::vector<tether::value> keys{std::int64_t{1}, std::int64_t{2},  std::int64_t{5}, std::int64_t{99},
+                                        2.0,             12.5,             std::string("Bob"), std::string("ink"),
+                                        std::string("alice@example.com"), nullptr};
+  for (const tether::model_info* m : {&customer_model(), &order_model()}) {
+    for (std::size_t property = 0; property < m->properties().size(); ++property) {
+      for (const auto& key : keys) {
+        CAPTURE(std::string(m->name()), std::string(m->property(property).name), tether::detail::describe(key));
+        const auto looked_up = db.connector().lookup(*m, property, key, {});
+        const auto selected = select_first(db, *m, property, key);
+        REQUIRE((looked_up == nullptr) == (selected == nullptr));
+        if (selected != nullptr) CHECK(m->get(looked_up.get(), m->id_index()) == m->get(selected.get(), m->id_index()));
+      }
+    }
+  }
+}
+
+TEST_CASE("memory: lookup inside a transaction sees the transaction's own changes, and not once rolled back") {
+  memory_datasource db{tether::memory{}};
+  seed(db);
+  auto customers = db.repository<Customer>();
+  Customer carol = customer_named("Carol");
+  CHECK_THROWS_AS(db.transaction([&] {
+    customers.create(carol);
+    const auto seen = lookup<Customer>(db, "id", carol.id);
+    REQUIRE(seen != nullptr);
+    CHECK(seen->name == "Carol");
+    auto bob = *customers.find_by_id(2);
+    bob.name = "Robert";
+    customers.update(bob);
+    CHECK(lookup<Customer>(db, "name", std::string("Robert"))->id == 2);
+    throw std::runtime_error("changed my mind");
+  }),
+                  std::runtime_error);
+  CHECK(lookup<Customer>(db, "id", carol.id) == nullptr);
+  CHECK(lookup<Customer>(db, "name", std::string("Robert")) == nullptr);
+  CHECK(lookup<Customer>(db, "id", std::int64_t{2})->name == "Bob");
+}
+
+TEST_CASE("memory: a relation's load reports one find to on_query, the query a select by key would run") {
+  tether::datasource db{tether::memory{}};
+  seed(db);
+  auto ink = *db.repository<Order>().find_by_id(3);
+  std::vector<std::string> texts;
+  db.on_query([&](const tether::query_event& e) {
+    texts.emplace_back(std::string(e.model) + " " + std::string(e.operation) + " " + std::string(e.text));
+  });
+  CHECK(ink.customer.get().get()->name == "Bob");
+  REQUIRE(texts.size() == 1u);
+  CHECK(texts[0] == R"(Customer find {"limit":1,"where":{"id":2}})");
+
+  texts.clear();
+  const tether::query_observer observer(
+      std::make_shared<const tether::query_observer::hook>([&](const tether::query_event& e) {
+        texts.emplace_back(std::string(e.model) + " " + std::string(e.operation) + " " + std::string(e.text));
+      }));
+  (void)db.connector().lookup(order_model(), property_of(order_model(), "customerId"), std::int64_t{7}, observer);
+  REQUIRE(texts.size() == 1u);
+  CHECK(texts[0] == R"(Order find {"limit":1,"where":{"customerId":7}})");
 }
 
 // --- on_query --------------------------------------------------------------------------------------------------

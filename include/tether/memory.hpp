@@ -22,6 +22,7 @@
 #include <tether/detail/memory/file.hpp>
 #include <tether/detail/memory/render.hpp>
 #include <tether/model_info.hpp>
+#include <tether/query.hpp>
 #include <tether/value.hpp>
 
 namespace tether {
@@ -83,6 +84,29 @@ public:
     return db_->atomically([&] { return db_->remove(m, key); });
   }
 
+  /// @brief A relation's load: the first row whose property equals `key`, found by id or through the property's
+  /// index and copied from the store straight into the shared object the relation hands out; null when none.
+  /// Answers and reports what `select` does for that `eq` and a limit of 1.
+  std::shared_ptr<void> lookup(const model_info& m, std::size_t property, const value& key,
+                               const query_observer& log) {
+    log(m.name(), "find", [&] {
+      query by_key;
+      by_key.where = predicate{property, operator_kind::eq, {key}, {}};
+      by_key.limit = 1;
+      return detail::memory::render_query(m, by_key);
+    });
+    // A load's key nearly always names a row (a dangling key is the exception), so the row is made before the
+    // lock is taken, which then covers only the find and the copy.
+    auto row = m.row().make_shared();
+    const bool found = db_->atomically([&] {
+      const void* stored = db_->first_equal(m, property, key);
+      if (stored != nullptr) m.row().copy_assign(row.get(), stored);
+      return stored != nullptr;
+    });
+    if (!found) row.reset();
+    return row;
+  }
+
   std::size_t count(const model_info& m, const query& q, const query_observer& log) {
     log(m.name(), "count", [&] { return detail::memory::render_query(m, q); });
     return db_->atomically([&] { return db_->count(m, q); });
@@ -107,6 +131,7 @@ private:
 
 static_assert(connector<memory>);
 static_assert(inline_connector<memory>);
+static_assert(lookup_connector<memory>);
 static_assert(partition_paging_connector<memory>);
 
 }  // namespace tether

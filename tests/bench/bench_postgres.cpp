@@ -4,6 +4,8 @@
 //     an unordered_map;
 //   - 10,000 uncached get() issued at once: tether's futures over its pool, against as many threads as the
 //     pool has connections, each with a connection of its own and a prepared query, splitting the keys;
+//   - 2,000 uncached get() one by one, each awaited before the next is issued, on one thread: against the same
+//     prepared query run key after key on one connection, in the binary format;
 //   - bulk create of 100,000 orders in one transaction, each learning its generated id: tether's create,
 //     against multi-row INSERT ... RETURNING "id", and against COPY with ids reserved from the sequence first.
 // The libpq baselines of include and get come twice, in the protocol's binary format (what tether uses) and in
@@ -303,6 +305,43 @@ void get_libpq(benchmark::State& state, wire format) {
 void get_libpq_binary(benchmark::State& state) { get_libpq(state, wire::binary); }
 void get_libpq_text(benchmark::State& state) { get_libpq(state, wire::text); }
 
+/// Keys of the awaited benchmarks, fewer than the batch's: one by one, each costs a round trip.
+constexpr int awaited_count = 2000;
+
+void get_awaited_tether(benchmark::State& state) {
+  tether::datasource db{tether::postgres{database()}};
+  const auto orders = db.repository<Order>().find(tether::filter{}.limit(awaited_count));
+  for (auto _ : state) {
+    for (const auto& o : orders)
+      if (!o.customer.get(tether::refresh).get()) state.SkipWithError("no customer");
+  }
+  state.SetItemsProcessed(state.iterations() * awaited_count);
+}
+
+void get_awaited_libpq(benchmark::State& state) {
+  raw_connection c(database());
+  c.prepare("customer", R"(SELECT "id", "name" FROM "Customer" WHERE "id" = $1 LIMIT 1)", 1, &int8_oid);
+  std::vector<RawOrder> orders(awaited_count);
+  for (int n = 0; n < awaited_count; ++n) orders[n].customer_id = 1 + n % customer_count;
+  for (auto _ : state) {
+    for (auto& o : orders) {
+      const std::string key = int8_parameter(*o.customer_id, wire::binary);
+      const char* values[] = {key.data()};
+      const int lengths[] = {static_cast<int>(key.size())};
+      const int formats[] = {1};
+      PGresult* r = c.run("customer", 1, values, lengths, formats, 1);
+      if (PQntuples(r) == 1)
+        o.customer = std::make_shared<Customer>(
+            Customer{read_int8(r, 0, 0, wire::binary),
+                     std::string(PQgetvalue(r, 0, 1), static_cast<std::size_t>(PQgetlength(r, 0, 1)))});
+      else
+        state.SkipWithError("no customer");
+      PQclear(r);
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * awaited_count);
+}
+
 // --- bulk create -----------------------------------------------------------------------------------------------
 
 std::vector<RawOrder> new_raw_orders() {
@@ -475,6 +514,8 @@ BENCHMARK(include_libpq_text)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(get_tether)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(get_libpq_binary)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(get_libpq_text)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(get_awaited_tether)->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(get_awaited_libpq)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bulk_create_tether)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bulk_create_libpq_insert)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bulk_create_libpq_copy_binary)->Unit(benchmark::kMillisecond)->UseRealTime();

@@ -15,6 +15,7 @@
 #include <string>
 #include <unordered_map>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include <tether/connector.hpp>
@@ -224,6 +225,31 @@ public:
     const std::size_t last = q.limit ? first + std::min(matched.size() - first, *q.limit) : matched.size();
     out.reserve(last - first);
     for (std::size_t i = first; i < last; ++i) project(m, out.append_copy(matched[i]), q.fields);
+  }
+
+  /// The row `select` gives for a where of `eq(property, key)` and a limit of 1 (the first by id), or null; what a
+  /// relation's load asks. A key names its rows through the id or the property's index, as in `match`, without a
+  /// query or a list of matches; any other property is scanned in id order.
+  const void* first_equal(const model_info& m, std::size_t property, const value& key) {
+    const memory_table* table = find_table(m);
+    if (table == nullptr) return nullptr;
+    const stored_property& p = m.property(property);
+    if (std::holds_alternative<std::nullptr_t>(key) || !addressed_by_key(*table, property)) {
+      for (const auto& [id, row] : table->rows)
+        if (property_equals(p, m.member(row, property), key)) return row;
+      return nullptr;
+    }
+    const auto wanted = key_of_kind(p.kind, key);
+    if (!wanted) return nullptr;
+    const auto row_with_id = [&](const memory_key& id) -> const void* {
+      const auto found = table->rows.find(id);
+      return found == table->rows.end() ? nullptr : found->second;
+    };
+    if (property == m.id_index()) return row_with_id(*wanted);
+    const memory_key* first_id = nullptr;
+    for (auto [at, last] = table->index(property)->ids.equal_range(*wanted); at != last; ++at)
+      if (first_id == nullptr || at->second < *first_id) first_id = &at->second;
+    return first_id == nullptr ? nullptr : row_with_id(*first_id);
   }
 
   std::size_t count(const model_info& m, const query& q) {
@@ -475,19 +501,33 @@ private:
   /// an `eq` of a non-null value or an `inq` on the id or on an indexed key property (how relation loads and
   /// include ask); null when there is none.
   static const predicate* keyed_term(const memory_table& table, const predicate& where) {
-    const model_info& m = table.model();
     const auto keyed = [&](const predicate& p) {
       if (p.op != operator_kind::eq && p.op != operator_kind::inq) return false;
       if (p.op == operator_kind::eq && std::holds_alternative<std::nullptr_t>(p.values[0])) return false;
-      const value_kind kind = m.property(p.property).kind;
-      return (kind == value_kind::integer || kind == value_kind::string) &&
-             (p.property == m.id_index() || table.index(p.property) != nullptr);
+      return addressed_by_key(table, p.property);
     };
     if (keyed(where)) return &where;
     if (where.op == operator_kind::and_)
       for (const auto& child : where.children)
         if (keyed(child)) return &child;
     return nullptr;
+  }
+
+  /// True when the rows holding a value of `property` can be found by key: it is the id, or an integer or string
+  /// property with an index.
+  static bool addressed_by_key(const memory_table& table, std::size_t property) {
+    const model_info& m = table.model();
+    const value_kind kind = m.property(property).kind;
+    return (kind == value_kind::integer || kind == value_kind::string) &&
+           (property == m.id_index() || table.index(property) != nullptr);
+  }
+
+  /// `v` as a key of a property of `kind` (integer or string), or nullopt when it is of another kind or null: a
+  /// key that no row of the property can hold.
+  static std::optional<memory_key> key_of_kind(value_kind kind, const value& v) {
+    if (const auto* i = std::get_if<std::int64_t>(&v); i && kind == value_kind::integer) return memory_key(*i);
+    if (const auto* s = std::get_if<std::string>(&v); s && kind == value_kind::string) return memory_key(*s);
+    return std::nullopt;
   }
 
   /// About how many rows of an index the keys name, from a sample of them: counting each key's rows would walk
@@ -507,14 +547,11 @@ private:
     // rest of the where: relation loads and include take this path, never a scan of the table per key.
     if (const predicate* keyed = q.where ? keyed_term(table, *q.where) : nullptr) {
       const bool by_id = keyed->property == m.id_index();
-      const bool integer = m.property(keyed->property).kind == value_kind::integer;
+      const value_kind kind = m.property(keyed->property).kind;
       std::vector<memory_key> keys;
       keys.reserve(keyed->values.size());
-      for (const auto& v : keyed->values) {
-        if (const auto* i = std::get_if<std::int64_t>(&v); i && integer) keys.emplace_back(*i);
-        else if (const auto* s = std::get_if<std::string>(&v); s && !integer) keys.emplace_back(*s);
-        // null, in a list, matches nothing
-      }
+      for (const auto& v : keyed->values)
+        if (auto key = key_of_kind(kind, v)) keys.push_back(std::move(*key));  // null, in a list, matches nothing
       const std::size_t hits = by_id ? keys.size() : estimated_hits(*table.index(keyed->property), keys);
       predicate rest{0, operator_kind::and_, {}, {}};
       if (keyed != &*q.where)

@@ -60,16 +60,24 @@ private:
   value loaded_;
 };
 
+/// True when the property `p`, whose member in a row is `member`, equals `operand` as `eq` compares them: a null
+/// property equals null only, and an object (JSON) property nothing.
+inline bool property_equals(const stored_property& p, const void* member, const value& operand) {
+  if (!p.ops->has_value(member)) return std::holds_alternative<std::nullptr_t>(operand);
+  if (p.kind == value_kind::json) return false;
+  return stored_operand(p, member).compare(operand) == 0;
+}
+
 inline bool leaf_matches(const model_info& m, const void* row, const predicate& p) {
   const stored_property& property = m.property(p.property);
   const void* member = m.member(row, p.property);
+  if (p.op == operator_kind::eq) return property_equals(property, member, p.values[0]);
   auto is_null = [](const value& v) { return std::holds_alternative<std::nullptr_t>(v); };
-  if (!property.ops->has_value(member)) return p.op == operator_kind::eq && is_null(p.values[0]);
+  if (!property.ops->has_value(member)) return false;
   if (property.kind == value_kind::json) return false;  // the resolver refuses comparisons on object properties
   const stored_operand stored(property, member);
   auto cmp = [&](const value& v) { return stored.compare(v); };
   switch (p.op) {
-    case operator_kind::eq: return cmp(p.values[0]) == 0;
     case operator_kind::neq: return is_null(p.values[0]) || cmp(p.values[0]) != 0;
     case operator_kind::gt: return cmp(p.values[0]) > 0;
     case operator_kind::gte: return cmp(p.values[0]) >= 0;
@@ -86,6 +94,7 @@ inline bool leaf_matches(const model_info& m, const void* row, const predicate& 
       const bool hit = like_match(stored.text(), std::get<std::string>(p.values[0]));
       return p.op == operator_kind::like ? hit : !hit;
     }
+    case operator_kind::eq:  // answered above
     case operator_kind::and_:
     case operator_kind::or_:
       return false;
