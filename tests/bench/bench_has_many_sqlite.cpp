@@ -27,33 +27,11 @@
 #include <tether/sqlite.hpp>
 #include <tether/tether.hpp>
 
+#include "has_many_shop.hpp"
+
 namespace {
 
-struct Order;
-
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name), (tether::has_many<Order>, orders));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));
-};
-
-struct RawOrder {
-  std::int64_t id = 0;
-  double amount = 0;
-  std::optional<std::int64_t> customer_id;
-};
-
-struct RawCustomer {
-  std::int64_t id = 0;
-  std::string name;
-  std::vector<RawOrder> orders;
-};
-
-constexpr int customer_count = 1000;
-constexpr int order_count = 100000;
-constexpr std::size_t top = 3;
+using namespace has_many_bench;
 
 /// A database file in a directory of its own, removed at exit.
 class scratch_file {
