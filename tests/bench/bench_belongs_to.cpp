@@ -12,23 +12,11 @@
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
 
+#include "belongs_to_shop.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));
-};
-
-// The baseline: what one writes by hand to keep an order's customer at hand.
-struct RawOrder {
-  std::int64_t id;
-  double amount;
-  std::optional<std::int64_t> customer_id;
-  std::shared_ptr<Customer> customer;
-};
+using namespace belongs_to_bench;
 
 constexpr std::size_t order_count = 1000;
 
@@ -96,5 +84,3 @@ BENCHMARK(cached_read_tether);
 BENCHMARK(cached_read_after_get_tether);
 BENCHMARK(cached_read_shared_ptr);
 BENCHMARK(sizes)->Iterations(1);
-
-BENCHMARK_MAIN();

@@ -10,7 +10,6 @@
 // std::vector<RawOrder> member, the shape one writes without a library.
 
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <algorithm>
 #include <cstdint>
@@ -154,14 +153,3 @@ BENCHMARK(include_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(include_hand_written)->Unit(benchmark::kMillisecond);
 BENCHMARK(include_top3_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(include_top3_hand_written)->Unit(benchmark::kMillisecond);
-
-// As in bench_include.cpp: keep freed memory in the process so the large vectors cost the same every iteration.
-int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

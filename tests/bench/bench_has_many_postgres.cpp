@@ -14,7 +14,6 @@
 
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
-#include <malloc.h>
 
 #include <bit>
 #include <cstdint>
@@ -225,14 +224,3 @@ BENCHMARK(include_tether)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime(
 BENCHMARK(include_libpq)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK(include_top3_tether)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
 BENCHMARK(include_top3_libpq)->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime()->UseRealTime();
-
-// As in bench_include.cpp: keep freed memory in the process so the large vectors cost the same every iteration.
-int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

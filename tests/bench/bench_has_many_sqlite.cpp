@@ -11,7 +11,6 @@
 // Statements are prepared once on both sides (tether caches them; the hand-written code keeps them).
 
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -223,14 +222,3 @@ BENCHMARK(include_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(include_raw_sqlite3)->Unit(benchmark::kMillisecond);
 BENCHMARK(include_top3_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(include_top3_raw_sqlite3)->Unit(benchmark::kMillisecond);
-
-// As in bench_include.cpp: keep freed memory in the process so large vectors cost the same every iteration.
-int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

@@ -3,7 +3,6 @@
 // de-duplicated, the customers looked up once each and linked to the orders through an unordered_map.
 
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <map>
 #include <memory>
@@ -15,22 +14,11 @@
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
 
+#include "belongs_to_shop.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));
-};
-
-struct RawOrder {
-  std::int64_t id;
-  double amount;
-  std::optional<std::int64_t> customer_id;
-  std::shared_ptr<Customer> customer;
-};
+using namespace belongs_to_bench;
 
 constexpr int customer_count = 1000;
 constexpr int order_count = 100000;
@@ -89,16 +77,3 @@ void include_hand_written(benchmark::State& state) {
 
 BENCHMARK(include_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(include_hand_written)->Unit(benchmark::kMillisecond);
-
-// Both sides allocate and free a 100,000-row vector per iteration. glibc would hand such blocks back to the
-// system and fault them in again each time, at a cost that varies from run to run; keeping freed memory in the
-// process makes the ratio repeatable (it moved between 0.8 and 1.7 without this).
-int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

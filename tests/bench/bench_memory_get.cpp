@@ -5,7 +5,6 @@
 // made outside the timing. The connector's lookup alone comes too, to tell the store's share of a load.
 
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 
 #include <cstdint>
 #include <memory>
@@ -18,22 +17,11 @@
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
 
+#include "belongs_to_shop.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));
-};
-
-struct RawOrder {
-  std::int64_t id = 0;
-  double amount = 0;
-  std::optional<std::int64_t> customer_id;
-  std::shared_ptr<Customer> customer;
-};
+using namespace belongs_to_bench;
 
 constexpr int customer_count = 1000;
 constexpr int order_count = 10000;
@@ -134,15 +122,3 @@ void get_locked_unordered_map(benchmark::State& state) {
 BENCHMARK(get_tether)->Unit(benchmark::kMillisecond);
 BENCHMARK(get_connector_lookup)->Unit(benchmark::kMillisecond);
 BENCHMARK(get_locked_unordered_map)->Unit(benchmark::kMillisecond);
-
-// As in bench_include.cpp: keep freed memory in the process, so that the orders and customers of an iteration do
-// not fault in anew each time (measured here: a third of the time spent in page faults without this).
-int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

@@ -14,7 +14,6 @@
 
 #include <benchmark/benchmark.h>
 #include <libpq-fe.h>
-#include <malloc.h>
 
 #include <bit>
 #include <charconv>
@@ -35,22 +34,11 @@
 #include <tether/postgres.hpp>
 #include <tether/tether.hpp>
 
+#include "belongs_to_shop.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));
-};
-
-struct RawOrder {
-  std::int64_t id;
-  double amount;
-  std::optional<std::int64_t> customer_id;
-  std::shared_ptr<Customer> customer;
-};
+using namespace belongs_to_bench;
 
 constexpr int customer_count = 1000;
 constexpr int order_count = 100000;
@@ -520,15 +508,3 @@ BENCHMARK(bulk_create_tether)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bulk_create_libpq_insert)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bulk_create_libpq_copy_binary)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(bulk_create_libpq_copy_text)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-// As in bench_include.cpp: keep freed memory in the process so the 100,000-row vectors do not fault in anew
-// each iteration, which makes the ratios repeatable.
-int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}

@@ -9,7 +9,6 @@
 // Statements are prepared once on both sides (tether caches them; the hand-written code keeps them).
 
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -30,22 +29,11 @@
 #include <tether/sqlite.hpp>
 #include <tether/tether.hpp>
 
+#include "belongs_to_shop.hpp"
+
 namespace {
 
-struct Customer {
-  BOOST_HANA_DEFINE_STRUCT(Customer, (std::int64_t, id), (std::string, name));
-};
-
-struct Order {
-  BOOST_HANA_DEFINE_STRUCT(Order, (std::int64_t, id), (double, amount), (tether::belongs_to<Customer>, customer));
-};
-
-struct RawOrder {
-  std::int64_t id = 0;
-  double amount = 0;
-  std::optional<std::int64_t> customer_id;
-  std::shared_ptr<Customer> customer;
-};
+using namespace belongs_to_bench;
 
 constexpr int customer_count = 1000;
 constexpr int order_count = 100000;
@@ -394,14 +382,3 @@ BENCHMARK(bulk_create_raw_sqlite3)->Unit(benchmark::kMillisecond);
 BENCHMARK(threads_get_tether)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(threads_one_connection_raw_sqlite3)->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(threads_connection_each_raw_sqlite3)->Unit(benchmark::kMillisecond)->UseRealTime();
-
-// As in bench_include.cpp: keep freed memory in the process so large vectors cost the same every iteration.
-int main(int argc, char** argv) {
-  mallopt(M_MMAP_THRESHOLD, 1 << 30);
-  mallopt(M_TRIM_THRESHOLD, 1 << 30);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-  benchmark::RunSpecifiedBenchmarks();
-  benchmark::Shutdown();
-  return 0;
-}
