@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <tether/detail/instance_assignment.hpp>
 #include <tether/detail/link_state.hpp>
 #include <tether/detail/operations.hpp>
 #include <tether/detail/relation_core.hpp>
@@ -205,6 +206,16 @@ public:
       key_ = std::move(next);
       forget();
     }
+    return *this;
+  }
+
+  /// @brief Refused: an instance is linked by calling the relation, `order.customer(ann)`; assignment sets a key.
+  template <class V>
+    requires detail::target_instance<std::remove_cvref_t<V>, Target, target_type>
+  belongs_to& operator=(V&&) {
+    static_assert(detail::assigned_instance<V>::value,
+                  "tether::belongs_to: link an instance by calling the relation, order.customer(instance); "
+                  "assignment sets the key only (order.customer = 42, or = std::nullopt)");
     return *this;
   }
 
