@@ -62,9 +62,10 @@ struct option_traits<tether::no_constraint> : option_traits<void> {
   static constexpr option_kind kind = option_kind::no_constraint;
 };
 
-/// True when Option is one of belongs_to's options. The failed check below quotes it with the option in it:
-/// clang++ on the error line (`requirement 'is_belongs_to_option<tether::cascade>'`), g++ on the line that
-/// introduces the error (`In instantiation of ... [with Option = tether::cascade]`).
+/// True when Option is one of belongs_to's options. A string literal cannot name the option, so the check below
+/// is made where the compilers print it: clang++ in the requirement on the error line
+/// (`requirement 'is_belongs_to_option<tether::cascade>'`), g++ on the line that introduces the error
+/// (`In instantiation of ... [with Option = tether::cascade]`).
 template <class Option>
 inline constexpr bool is_belongs_to_option = option_traits<Option>::kind != option_kind::unknown;
 
