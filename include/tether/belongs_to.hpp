@@ -20,6 +20,7 @@
 #include <type_traits>
 #include <utility>
 
+#include <tether/detail/instance_assignment.hpp>
 #include <tether/detail/link_state.hpp>
 #include <tether/detail/operations.hpp>
 #include <tether/detail/relation_core.hpp>
@@ -109,6 +110,14 @@ struct relation_types<Target, Options, false, false> {
   using key = std::int64_t;
 };
 
+/// Refuses a target that is not a model, unless key_type<K> defers the question to the owner's check.
+template <class Target, class Options>
+constexpr bool check_target_is_model() {
+  static_assert(target_is_model<Target, Options::has_key>::value || not_a_model<Target>::value,
+                "tether::belongs_to<Target>: Target is not a model; describe it with BOOST_HANA_DEFINE_STRUCT");
+  return true;
+}
+
 template <class Relation>
 struct erased_relation;
 
@@ -123,14 +132,8 @@ template <class Target, class... Options>
 class belongs_to : private detail::relation_core {
   using options = detail::relation_options<Options...>;
 
-  static_assert(options::all_known,
-                "tether::belongs_to<Target, Options...>: unknown option; the options are foreign_key<\"...\">, "
-                "primary_key<\"...\">, on_delete<restrict|cascade|set_null>, key_type<K> and no_constraint");
-  static_assert(!(options::loose && options::delete_options > 0),
-                "tether::belongs_to: no_constraint turns integrity off, so on_delete has nothing to act on; keep one "
-                "of them");
-  static_assert(detail::target_is_model<Target, options::has_key>::value || detail::not_a_model<Target>::value,
-                "tether::belongs_to<Target>: Target is not a model; describe it with BOOST_HANA_DEFINE_STRUCT");
+  // The checks run in functions, so that on clang++ too a failure is one error (see relation_options::check).
+  static_assert(options::check() && detail::check_target_is_model<Target, options>());
 
   using types = detail::relation_types<Target, options>;
 
@@ -203,6 +206,16 @@ public:
       key_ = std::move(next);
       forget();
     }
+    return *this;
+  }
+
+  /// @brief Refused: an instance is linked by calling the relation, `order.customer(ann)`; assignment sets a key.
+  template <class V>
+    requires detail::target_instance<std::remove_cvref_t<V>, Target, target_type>
+  belongs_to& operator=(V&&) {
+    static_assert(detail::assigned_instance<V>::value,
+                  "tether::belongs_to: link an instance by calling the relation, order.customer(instance); "
+                  "assignment sets the key only (order.customer = 42, or = std::nullopt)");
     return *this;
   }
 

@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include <tether/detail/instance_assignment.hpp>
 #include <tether/detail/link_state.hpp>
 #include <tether/detail/operations.hpp>
 #include <tether/detail/reflection_base.hpp>
@@ -52,6 +53,19 @@ public:
   using base::check_in_model;
   using base::referenced_property;
   using base::reflected_key;
+
+  /// @brief Refused: the member holds no key, so there is nothing to assign; the static_assert says what to write.
+  template <class V, class T = Target>
+    requires(!std::same_as<std::remove_cvref_t<V>, has_many> &&
+             (detail::target_instance<std::remove_cvref_t<V>, T, persisted<T>> ||
+              detail::target_rows<std::remove_cvref_t<V>, T, persisted<T>>))
+  has_many& operator=(V&&) {
+    static_assert(detail::assigned_instance<V>::value,
+                  "tether::has_many: the key lives in each target row, so link one from there, "
+                  "order.customer(customer), or create it through this member, customer.orders.create(order); a "
+                  "has_many is never assigned");
+    return *this;
+  }
 
   /// @brief The cached rows, never any I/O: a snapshot that stays valid while held; null when nothing is loaded
   /// for the owner's current key.

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <utility>
 
+#include <tether/detail/instance_assignment.hpp>
 #include <tether/detail/link_state.hpp>
 #include <tether/detail/operations.hpp>
 #include <tether/detail/reflection_base.hpp>
@@ -46,6 +47,17 @@ public:
   using base::check_in_model;
   using base::referenced_property;
   using base::reflected_key;
+
+  /// @brief Refused: the member holds no key, so there is nothing to assign; the static_assert says what to write.
+  template <class V, class T = Target>
+    requires(!std::same_as<std::remove_cvref_t<V>, has_one> &&
+             detail::target_instance<std::remove_cvref_t<V>, T, persisted<T>>)
+  has_one& operator=(V&&) {
+    static_assert(detail::assigned_instance<V>::value,
+                  "tether::has_one: the key lives in the target, so link it from there, address.customer(customer), or "
+                  "create it through this member, customer.address.create(address); a has_one is never assigned");
+    return *this;
+  }
 
   /// @brief The cached target, never any I/O; null when nothing is cached for the owner's current key, or none
   /// matched.

@@ -1,8 +1,13 @@
 # cmake -DCOMPILER=... -DSOURCE=... -DINCLUDE_DIRS=a|b -DSYSTEM_INCLUDE_DIRS=c|d -DIMPLICIT_INCLUDE_DIRS=e|f
 #       -P check.cmake
 # The first line of SOURCE says what must happen:
-#   // expect: <text>   compilation fails and its output contains <text> (literal, not a regex);
+#   // expect: <text>   compilation fails, and its first error says <text> (literal, not a regex) on the error
+#                       line itself: a misuse prints its sentence first, not below a screen of other errors;
 #   // expect-success   compilation succeeds without a single diagnostic.
+# Lines right below `// expect:` may add:
+#   // expect-also: <text>   <text> is in the first error too: on its error line, or on the context lines the
+#                            compiler prints just before it (In instantiation of ..., required from ...);
+#   // errors: <= N          at most N errors in all. Without it, 1: a misuse stops at its sentence.
 # Directory lists use '|' because ';' would split the argument on the way through add_test().
 cmake_minimum_required(VERSION 3.22)
 
@@ -12,14 +17,39 @@ foreach(var COMPILER SOURCE)
   endif()
 endforeach()
 
-file(STRINGS "${SOURCE}" first_line LIMIT_COUNT 1)
-if(first_line MATCHES "^// expect: (.+)$")
-  set(expect_success FALSE)
-  # file(STRINGS) escapes ';' as '\;' (a CMake list separator); the expected text is literal.
-  string(REPLACE "\\;" ";" expected "${CMAKE_MATCH_1}")
-elseif(first_line MATCHES "^// expect-success")
-  set(expect_success TRUE)
-else()
+# The directives are read line by line as strings, never as a CMake list: the sentences hold ';'.
+file(READ "${SOURCE}" rest LIMIT 8192)
+set(also_expected_count 0)
+set(error_limit 1)
+set(expect_success "")
+while(TRUE)
+  string(FIND "${rest}" "\n" end)
+  if(end EQUAL -1)
+    break()
+  endif()
+  string(SUBSTRING "${rest}" 0 ${end} line)
+  math(EXPR next "${end} + 1")
+  string(SUBSTRING "${rest}" ${next} -1 rest)
+  if(expect_success STREQUAL "")
+    if(line MATCHES "^// expect: (.+)$")
+      set(expect_success FALSE)
+      set(expected "${CMAKE_MATCH_1}")
+    elseif(line MATCHES "^// expect-success")
+      set(expect_success TRUE)
+      break()
+    else()
+      message(FATAL_ERROR "${SOURCE}: first line must be '// expect: <text>' or '// expect-success'")
+    endif()
+  elseif(line MATCHES "^// expect-also: (.+)$")
+    set(also_expected_${also_expected_count} "${CMAKE_MATCH_1}")
+    math(EXPR also_expected_count "${also_expected_count} + 1")
+  elseif(line MATCHES "^// errors: <= ([0-9]+)$")
+    set(error_limit ${CMAKE_MATCH_1})
+  else()
+    break()
+  endif()
+endwhile()
+if(expect_success STREQUAL "")
   message(FATAL_ERROR "${SOURCE}: first line must be '// expect: <text>' or '// expect-success'")
 endif()
 
@@ -59,14 +89,69 @@ endif()
 if(result EQUAL 0)
   message(FATAL_ERROR "${SOURCE} compiled, but must fail with: ${expected}")
 endif()
-# clang 14 prints a static_assert message as a string literal, with \" and \\ escaped; g++ prints it as is.
-string(REPLACE "\\\"" "\"" unescaped "${output}")
-string(REPLACE "\\\\" "\\" unescaped "${unescaped}")
-string(FIND "${output}" "${expected}" position)
-if(position EQUAL -1)
-  string(FIND "${unescaped}" "${expected}" position)
+
+# An error line: "file:line:col: error: ..." (or "fatal error:"); context lines (In file included from,
+# In instantiation of, required from) and notes are not errors. The output is split into lines only to count
+# them (';' and '[' would cut or join list elements, so they are replaced first); every comparison of text
+# uses the output itself.
+string(REPLACE ";" "," flat "${output}")
+string(REPLACE "[" "(" flat "${flat}")
+string(REPLACE "]" ")" flat "${flat}")
+string(REPLACE "\n" ";" lines "${flat}")
+set(error_count 0)
+foreach(line IN LISTS lines)
+  if(line MATCHES ": (fatal )?error: ")
+    math(EXPR error_count "${error_count} + 1")
+  endif()
+endforeach()
+
+# The first error: its line, and everything printed before it (the context that introduces it).
+string(REGEX MATCH "[^\n]*: (fatal )?error: [^\n]*" first_error_line "${output}")
+if(first_error_line STREQUAL "")
+  message(FATAL_ERROR "${SOURCE} failed to compile, as it must, but printed no error line")
 endif()
-if(position EQUAL -1)
+string(FIND "${output}" "${first_error_line}" first_error_at)
+string(LENGTH "${first_error_line}" first_error_length)
+math(EXPR first_error_end "${first_error_at} + ${first_error_length}")
+string(SUBSTRING "${output}" 0 ${first_error_end} first_error)
+
+# Whether `text` holds `wanted`, as printed or with clang's escapes undone: clang 14 prints a static_assert
+# message as a string literal, with \" and \\ escaped; g++ prints it as is.
+function(holds text wanted out)
+  string(FIND "${text}" "${wanted}" position)
+  if(position EQUAL -1)
+    string(REPLACE "\\\"" "\"" text "${text}")
+    string(REPLACE "\\\\" "\\" text "${text}")
+    string(FIND "${text}" "${wanted}" position)
+  endif()
+  if(position EQUAL -1)
+    set(${out} FALSE PARENT_SCOPE)
+  else()
+    set(${out} TRUE PARENT_SCOPE)
+  endif()
+endfunction()
+
+# Every fact goes out before a failure on one of them.
+message(STATUS "${SOURCE}: ${error_count} error(s), at most ${error_limit} allowed; the first: ${first_error_line}")
+holds("${first_error_line}" "${expected}" found)
+if(NOT found)
+  holds("${output}" "${expected}" found_later)
+  if(found_later)
+    message(FATAL_ERROR "${SOURCE} failed to compile, as it must, but its first error does not say: ${expected}")
+  endif()
   message(FATAL_ERROR "${SOURCE} failed to compile, as it must, but the diagnostics lack: ${expected}")
 endif()
-message(STATUS "${SOURCE}: fails with \"${expected}\", as expected")
+if(also_expected_count GREATER 0)
+  math(EXPR last "${also_expected_count} - 1")
+  foreach(i RANGE ${last})
+    holds("${first_error}" "${also_expected_${i}}" found)
+    if(NOT found)
+      message(FATAL_ERROR "${SOURCE}: the first error, with the context before it, lacks: ${also_expected_${i}}")
+    endif()
+  endforeach()
+endif()
+if(error_count GREATER error_limit)
+  message(FATAL_ERROR "${SOURCE}: ${error_count} errors, more than the ${error_limit} allowed: a misuse must stop at "
+                      "its sentence, not bury it under follow-on errors")
+endif()
+message(STATUS "${SOURCE}: fails with \"${expected}\" first, as expected")

@@ -1,4 +1,5 @@
 // expect: tether::belongs_to<Target, Options...>: unknown option; the options are foreign_key<"...">, primary_key<"...">, on_delete<restrict|cascade|set_null>, key_type<K> and no_constraint
+// expect-also: tether::cascade
 // tether::cascade is an on_delete action, not an option by itself.
 #include <cstdint>
 
