@@ -22,15 +22,14 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
-
 #include <tether/belongs_to.hpp>
 #include <tether/connector.hpp>
+#include <tether/detail/config.hpp>
 #include <tether/detail/operations.hpp>
 #include <tether/detail/partition_paging.hpp>
 #include <tether/detail/row_buffer.hpp>
 #include <tether/detail/source.hpp>
+#include <tether/detail/worker_pool.hpp>
 #include <tether/error.hpp>
 #include <tether/filter.hpp>
 #include <tether/model.hpp>
@@ -41,7 +40,7 @@ namespace tether {
 namespace detail {
 
 /// The workers that run relation loads a connector cannot run on the caller's thread: a Boost.Asio thread
-/// pool, started on first use. An inline connector runs every load on the caller, so it has none, and compiles
+/// pool (worker_pool.hpp), started on first use. An inline connector runs every load on the caller, so it has none, and compiles
 /// none of the pool.
 template <bool Needed>
 class load_workers {
@@ -54,8 +53,8 @@ template <>
 class load_workers<true> {
 public:
   void post(unsigned count, std::function<void()> task) {
-    std::call_once(started_, [&] { pool_ = std::make_unique<boost::asio::thread_pool>(static_cast<std::size_t>(count)); });
-    boost::asio::post(*pool_, std::move(task));
+    std::call_once(started_, [&] { pool_ = make_worker_pool(count); });
+    pool_->post(std::move(task));
   }
   /// Waits for the loads in flight.
   void join() {
@@ -64,7 +63,7 @@ public:
 
 private:
   std::once_flag started_;
-  std::unique_ptr<boost::asio::thread_pool> pool_;
+  std::unique_ptr<worker_pool> pool_;
 };
 
 /// The shared part of a datasource: what relations and repositories hold on to. It implements the seam of
@@ -178,36 +177,7 @@ private:
 
 /// Orders models so that every referenced model comes before the models that reference it (cycles keep the
 /// order given).
-inline std::vector<const model_info*> order_by_references(const std::vector<const model_info*>& models) {
-  std::vector<const model_info*> ordered;
-  std::vector<bool> placed(models.size(), false);
-  auto references = [](const model_info& m, const model_info* other) {
-    for (const auto& p : m.properties())
-      if (p.relation != nullptr && &p.relation->target() == other) return true;
-    return false;
-  };
-  while (ordered.size() < models.size()) {
-    bool progressed = false;
-    for (std::size_t i = 0; i < models.size(); ++i) {
-      if (placed[i]) continue;
-      bool ready = true;
-      for (std::size_t j = 0; j < models.size(); ++j)
-        if (j != i && !placed[j] && references(*models[i], models[j])) ready = false;
-      if (ready) {
-        ordered.push_back(models[i]);
-        placed[i] = progressed = true;
-      }
-    }
-    if (!progressed) {
-      for (std::size_t i = 0; i < models.size(); ++i)
-        if (!placed[i]) {
-          ordered.push_back(models[i]);
-          placed[i] = true;
-        }
-    }
-  }
-  return ordered;
-}
+TETHER_DECL std::vector<const model_info*> order_by_references(const std::vector<const model_info*>& models);
 
 }  // namespace detail
 
@@ -306,5 +276,9 @@ template <class C>
 datasource(C) -> datasource<C>;
 
 }  // namespace tether
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/impl/datasource.ipp>
+#endif
 
 #endif

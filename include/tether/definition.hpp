@@ -25,6 +25,7 @@
 #include <nlohmann/json.hpp>
 
 #include <tether/belongs_to.hpp>
+#include <tether/detail/config.hpp>
 #include <tether/detail/describe_json.hpp>
 #include <tether/error.hpp>
 #include <tether/model.hpp>
@@ -96,17 +97,7 @@ compiled_definition compiled_definition_of() {
   return compiled;
 }
 
-inline std::string loopback_type(value_kind kind) {
-  switch (kind) {
-    case value_kind::integer:
-    case value_kind::real: return "number";
-    case value_kind::boolean: return "boolean";
-    case value_kind::string: return "string";
-    case value_kind::time: return "date";
-    case value_kind::json: return "object";
-  }
-  return "object";
-}
+TETHER_DECL std::string loopback_type(value_kind kind);
 
 inline bool equal_ignoring_case(std::string_view a, std::string_view b) noexcept {
   if (a.size() != b.size()) return false;
@@ -345,5 +336,9 @@ template <model M, class Text>
 }
 
 }  // namespace tether
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/impl/definition.ipp>
+#endif
 
 #endif

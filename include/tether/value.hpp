@@ -11,6 +11,7 @@
 #include <string>
 #include <variant>
 
+#include <tether/detail/config.hpp>
 #include <tether/detail/time.hpp>
 #include <tether/model.hpp>
 
@@ -36,32 +37,13 @@ value to_value(const V& v) {
 }
 
 /// Renders a value for an error message or a query log: strings quoted, like JSON.
-inline std::string describe(const value& v) {
-  struct render {
-    std::string operator()(std::nullptr_t) const { return "null"; }
-    std::string operator()(std::int64_t i) const { return std::to_string(i); }
-    // The shortest text that reads back as the same double, whatever the locale (std::to_string has six
-    // decimals, so 1e-7 would read 0.0, and the C locale's decimal point).
-    std::string operator()(double d) const {
-      std::array<char, 32> text{};
-      const auto end = std::to_chars(text.data(), text.data() + text.size(), d).ptr;
-      return std::string(text.data(), end);
-    }
-    std::string operator()(bool b) const { return b ? "true" : "false"; }
-    std::string operator()(const std::string& s) const {
-      std::string quoted = "\"";
-      for (const char c : s) {
-        if (c == '"' || c == '\\') quoted += '\\';
-        quoted += c;
-      }
-      return quoted + '"';
-    }
-    std::string operator()(time_point t) const { return '"' + format_iso8601(t) + '"'; }
-  };
-  return std::visit(render{}, v);
-}
+TETHER_DECL std::string describe(const value& v);
 
 }  // namespace detail
 }  // namespace tether
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/impl/value.ipp>
+#endif
 
 #endif

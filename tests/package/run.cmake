@@ -2,6 +2,7 @@
 #       -DPREFIX=... -DCONFIG=... -DCXX_COMPILER=... -DGENERATOR=... [-DMAKE_PROGRAM=...] -P run.cmake
 # find_package:     install the tether build tree into PREFIX, then build and run consumer/ against it.
 # add_subdirectory: build and run subdir/, which pulls tether in from its source tree.
+# Each builds the same program twice, header-only and against tether::compiled, and runs both.
 # Everything happens under WORK_DIR (and PREFIX), started afresh, so stale state can't make a test pass.
 cmake_minimum_required(VERSION 3.22)
 
@@ -50,5 +51,8 @@ else()
 endif()
 
 run("${CMAKE_COMMAND}" --build "${build_dir}" --config "${CONFIG}")
-find_program(program ${executable} PATHS "${build_dir}" "${build_dir}/${CONFIG}" NO_DEFAULT_PATH REQUIRED)
-run("${program}")
+# Header-only, then tether::compiled (the same program).
+foreach(name ${executable} ${executable}_compiled)
+  find_program(program_${name} ${name} PATHS "${build_dir}" "${build_dir}/${CONFIG}" NO_DEFAULT_PATH REQUIRED)
+  run("${program_${name}}")
+endforeach()

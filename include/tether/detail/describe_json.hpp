@@ -13,24 +13,13 @@
 
 namespace tether::detail {
 
-inline std::string describe_json(const nlohmann::json& value) {
-  constexpr std::size_t longest = 60;
-  switch (value.type()) {
-    case nlohmann::json::value_t::object: return "an object";
-    case nlohmann::json::value_t::array: return "an array";
-    case nlohmann::json::value_t::binary: return "binary data";
-    case nlohmann::json::value_t::discarded: return "nothing";
-    case nlohmann::json::value_t::string: {
-      const auto& text = value.get_ref<const std::string&>();
-      if (text.size() <= longest) break;
-      return nlohmann::json(text.substr(0, longest)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) +
-             "...";
-    }
-    default: break;
-  }
-  return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+TETHER_DECL std::string describe_json(const nlohmann::json& value);
 
 }  // namespace tether::detail
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/config.hpp>
+#include <tether/detail/impl/describe_json.ipp>
+#endif
 
 #endif

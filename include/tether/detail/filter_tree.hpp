@@ -17,6 +17,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <tether/detail/config.hpp>
 #include <tether/query.hpp>
 #include <tether/value.hpp>
 
@@ -209,23 +210,10 @@ private:
   std::vector<include_item> include_;
 };
 
-inline filter& filter::order(std::string_view term) {
-  auto trim = [](std::string_view s) {
-    while (!s.empty() && s.front() == ' ') s.remove_prefix(1);
-    while (!s.empty() && s.back() == ' ') s.remove_suffix(1);
-    return s;
-  };
-  term = trim(term);
-  order_term parsed{std::string(term), false};
-  if (const auto space = term.rfind(' '); space != std::string_view::npos) {
-    const std::string_view direction = term.substr(space + 1);
-    if (direction == "DESC" || direction == "desc") parsed = {std::string(trim(term.substr(0, space))), true};
-    else if (direction == "ASC" || direction == "asc") parsed = {std::string(trim(term.substr(0, space))), false};
-  }
-  order_.push_back(std::move(parsed));
-  return *this;
-}
-
 }  // namespace tether
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/impl/filter_tree.ipp>
+#endif
 
 #endif

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/config.hpp>
 #include <tether/detail/keys.hpp>
 #include <tether/detail/reflection_core.hpp>
 #include <tether/detail/relation_core.hpp>
@@ -54,18 +55,7 @@ inline validation_error undefined_relation(const model_info& m, const std::strin
 }
 
 /// Makes sure a scope's `fields` read `name`: linking needs the referenced property whatever the scope selects.
-inline void read_field(filter& scope, const std::string& name) {
-  if (!scope.selected_fields().empty()) {
-    auto fields = scope.selected_fields();
-    fields.push_back(name);
-    scope.fields(std::move(fields));
-  }
-  if (!scope.excluded_fields().empty()) {
-    auto except = scope.excluded_fields();
-    std::erase(except, name);
-    scope.fields_except(std::move(except));
-  }
-}
+TETHER_DECL void read_field(filter& scope, const std::string& name);
 
 /// A belongsTo's or has_one's scope: one row per owner, so nothing to sort or page.
 inline void check_one_row_scope(const filter& scope, std::string_view kind, const std::string& relation) {
@@ -176,28 +166,8 @@ private:
 /// selects, one query per batch of at most the store's parameter limit, the key property read whatever the
 /// scope's `fields`; then loads the scope's own includes on all of them at once. With `per_key`, the scope's
 /// `order`, `limit` and `skip` apply to the rows of each key (query::partition), still in one query a batch.
-inline void read_by_keys(const model_info& target, std::size_t key_property, const std::vector<value>& keys,
-                         const filter* scope, bool per_key, source& s, row_buffer& out) {
-  filter base = scope ? *scope : filter{};
-  read_field(base, std::string(target.property(key_property).name));
-  const include_plan nested(target, base);
-  query q = resolve_query(target, base);
-  nested.widen_fields(q);
-  if (per_key && (q.limit || q.skip > 0)) q.partition = key_property;
-  const std::size_t first = out.size();
-  const std::size_t chunk = std::max<std::size_t>(1, std::min(s.parameter_limit(), keys.size()));
-  for (std::size_t from = 0; from < keys.size(); from += chunk) {
-    const auto begin = keys.begin() + static_cast<std::ptrdiff_t>(from);
-    const auto end = keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), from + chunk));
-    predicate by_key{key_property, end - begin == 1 ? operator_kind::eq : operator_kind::inq,
-                     std::vector<value>(begin, end), {}};
-    query batch = q;
-    if (batch.where) batch.where = predicate{0, operator_kind::and_, {}, {std::move(*batch.where), std::move(by_key)}};
-    else batch.where = std::move(by_key);
-    s.select(target, batch, out);
-  }
-  if (!nested.empty()) nested.load(out.rows_from(first), s);
-}
+TETHER_DECL void read_by_keys(const model_info& target, std::size_t key_property, const std::vector<value>& keys,
+                              const filter* scope, bool per_key, source& s, row_buffer& out);
 
 /// One included has_many or has_one (reflection `index` of m) of `rows`: the owners' distinct keys, the related
 /// rows in batches, then each owner's answer remembered with the key it is for. Key is the owners' referenced
@@ -272,22 +242,10 @@ void load_reflection(const model_info& m, std::size_t index, row_range rows, sou
   }
 }
 
-inline void include_plan::load(row_range rows, source& s) const {
-  for (const auto& step : steps_) {
-    const filter* scope = step.item->scope.get();
-    if (step.kind == step_kind::belongs_to) {
-      if (model_.property(step.index).kind == value_kind::string)
-        load_relation<std::string>(model_, step.index, rows, s, scope);
-      else
-        load_relation<std::int64_t>(model_, step.index, rows, s, scope);
-    } else if (model_.property(model_.reflection(step.index).referenced).kind == value_kind::string) {
-      load_reflection<std::string>(model_, step.index, rows, s, scope);
-    } else {
-      load_reflection<std::int64_t>(model_, step.index, rows, s, scope);
-    }
-  }
-}
-
 }  // namespace tether::detail
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/impl/include.ipp>
+#endif
 
 #endif

@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <tether/detail/config.hpp>
 #include <tether/detail/describe_json.hpp>
 #include <tether/detail/filter_tree.hpp>
 #include <tether/error.hpp>
@@ -52,16 +53,7 @@ std::vector<value> parse_values(const Json& j, const std::string& where) {
   return values;
 }
 
-inline std::optional<operator_kind> operator_named(std::string_view name) {
-  static constexpr std::pair<std::string_view, operator_kind> names[] = {
-      {"eq", operator_kind::eq},       {"neq", operator_kind::neq},         {"gt", operator_kind::gt},
-      {"gte", operator_kind::gte},     {"lt", operator_kind::lt},           {"lte", operator_kind::lte},
-      {"inq", operator_kind::inq},     {"nin", operator_kind::nin},         {"between", operator_kind::between},
-      {"like", operator_kind::like},   {"nlike", operator_kind::nlike}};
-  for (const auto& [text, op] : names)
-    if (text == name) return op;
-  return std::nullopt;
-}
+TETHER_DECL std::optional<operator_kind> operator_named(std::string_view name);
 
 // Depth guard: a where tree deeper than this is refused rather than risking the stack (input may be hostile).
 inline constexpr int max_filter_depth = 64;
@@ -258,5 +250,9 @@ filter filter::parse(std::string_view text) {
 }
 
 }  // namespace tether
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/impl/parse_filter.ipp>
+#endif
 
 #endif

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <tether/detail/config.hpp>
 #include <tether/detail/describe_json.hpp>
 #include <tether/error.hpp>
 #include <tether/model_info.hpp>
@@ -32,21 +33,8 @@ inline void expect_row_object(const nlohmann::json& j, const model_info& m) {
 
 /// Reads stored property `index` of `row` from the object `j`: null when absent and optional (or the id, which a
 /// create generates), a validation_error when absent and required. Returns the JSON it read, or null when absent.
-inline const nlohmann::json* read_row_property(const nlohmann::json& j, const model_info& m, void* row,
-                                               std::size_t index) {
-  const stored_property& p = m.property(index);
-  void* member = m.member(row, index);
-  const auto found = j.find(std::string(p.name));
-  if (found != j.end()) {
-    p.ops->from_json(member, *found, m.name(), p.name);
-    return &*found;
-  }
-  if (!p.nullable && !p.is_id)
-    throw validation_error("tether: " + std::string(m.name()) + "." + std::string(p.name) +
-                           " is required and missing from the JSON");
-  p.ops->set(member, nullptr);
-  return nullptr;
-}
+TETHER_DECL const nlohmann::json* read_row_property(const nlohmann::json& j, const model_info& m, void* row,
+                                                    std::size_t index);
 
 /// Reads the stored properties of `row`, a row of m, from the object `j`; other members of `j` are ignored.
 inline void read_row_json(const nlohmann::json& j, const model_info& m, void* row) {
@@ -55,5 +43,9 @@ inline void read_row_json(const nlohmann::json& j, const model_info& m, void* ro
 }
 
 }  // namespace tether::detail
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/impl/row_json.ipp>
+#endif
 
 #endif

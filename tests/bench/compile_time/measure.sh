@@ -1,6 +1,8 @@
 #!/bin/sh
 # The compile-time budget: what one translation unit using tether costs to compile, beside the floor, the same
-# structs with only nlohmann/json serialisation (see generate.cmake):
+# structs with only nlohmann/json serialisation (see generate.cmake). Two translation units of tether: the
+# models used as data only (data_schema.cpp) and used through a datasource (tether_schema.cpp), each header-only
+# and with TETHER_SEPARATE_COMPILATION (plus, once per program, <tether/src.hpp>):
 #
 #   sh tests/bench/compile_time/measure.sh
 #
@@ -18,22 +20,35 @@ compilers=${TETHER_COMPILERS:-g++ clang++}
 
 cmake -DOUT="$out" -P "$here/generate.cmake"
 
-# Prints "<cpu seconds> <peak MB>" of compiling $2 with $1.
+# Prints "<cpu seconds> <peak MB>" of compiling $2 with $1 (and the flags after it).
 measure() {
-  /usr/bin/time -v -o "$out/time.txt" "$1" -std=c++20 -O2 -I"$root/include" -c "$out/$2" -o "$out/$2.o"
+  compiler=$1 source=$2
+  shift 2
+  /usr/bin/time -v -o "$out/time.txt" "$compiler" -std=c++20 -O2 "$@" -I"$root/include" -c "$out/$source" -o "$out/$source.o"
   awk -F': ' '/User time/ {u = $2} /System time/ {s = $2} /Maximum resident/ {m = $2}
     END {printf "%.1f %.0f\n", u + s, m / 1024}' "$out/time.txt"
 }
 
-table="| compiler | nlohmann/json floor | tether | tether / floor |
-|---|---|---|---|"
+printf '#include <tether/src.hpp>\n' > "$out/src.cpp"
+separate=-DTETHER_SEPARATE_COMPILATION
+
+# One cell: "<seconds> s, <MB> MB (<ratio to the floor>×)".
+cell() {
+  awk -v s="$1" -v m="$2" -v f="$3" 'BEGIN {printf "%.1f s, %.0f MB (%.2f×)", s, m, s / f}'
+}
+
+table="| compiler | nlohmann/json floor | data only | data only, separate | full | full, separate | src.hpp (once) |
+|---|---|---|---|---|---|---|"
 for compiler in $compilers; do
   echo "$compiler..." >&2
-  set -- $(measure "$compiler" floor_schema.cpp) $(measure "$compiler" tether_schema.cpp)
+  set -- $(measure "$compiler" floor_schema.cpp)
+  floor_s=$1 floor_mb=$2
+  set -- $(measure "$compiler" data_schema.cpp) $(measure "$compiler" data_schema.cpp $separate) \
+    $(measure "$compiler" tether_schema.cpp) $(measure "$compiler" tether_schema.cpp $separate) \
+    $(measure "$compiler" src.cpp $separate)
   version=$("$compiler" --version | head -n 1)
-  ratios=$(awk -v a="$1" -v b="$3" -v c="$2" -v d="$4" 'BEGIN {printf "%.1f× time, %.1f× memory", b / a, d / c}')
   table="$table
-| $version | $1 s, $2 MB | $3 s, $4 MB | $ratios |"
+| $version | $floor_s s, $floor_mb MB | $(cell "$1" "$2" "$floor_s") | $(cell "$3" "$4" "$floor_s") | $(cell "$5" "$6" "$floor_s") | $(cell "$7" "$8" "$floor_s") | $9 s, ${10} MB |"
 done
 
 machine="$(date -u +%Y-%m-%d), $(nproc) cores ($(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)), -std=c++20 -O2 -c"

@@ -20,6 +20,7 @@
 #include <variant>
 #include <vector>
 
+#include <tether/detail/config.hpp>
 #include <tether/model_info.hpp>
 #include <tether/value.hpp>
 
@@ -93,27 +94,9 @@ public:
   [[nodiscard]] const model_info& model() const noexcept { return model_; }
 
   /// A copy of `row` in the table's memory (not yet in `rows`); destroy_row gives it back.
-  void* copy_row(const void* row) {
-    void* made = row_memory_.allocate(model_.row().size, model_.row().align);
-    try {
-      model_.row().copy_construct(made, row);
-    } catch (...) {
-      row_memory_.deallocate(made, model_.row().size, model_.row().align);
-      throw;
-    }
-    return made;
-  }
+  void* copy_row(const void* row);
   /// A value-initialised row in the table's memory.
-  void* new_row() {
-    void* made = row_memory_.allocate(model_.row().size, model_.row().align);
-    try {
-      model_.row().construct(made);
-    } catch (...) {
-      row_memory_.deallocate(made, model_.row().size, model_.row().align);
-      throw;
-    }
-    return made;
-  }
+  void* new_row();
   void destroy_row(void* row) noexcept {
     model_.row().destroy(row);
     row_memory_.deallocate(row, model_.row().size, model_.row().align);
@@ -126,18 +109,7 @@ public:
   /// Creates the index on a key property (filling it from the rows) unless it exists; `unique` makes it, new or
   /// not, refuse duplicates from then on (a foreign key that another relation references is indexed as a key
   /// first). The rows may already hold duplicates: `repeated_key` tells.
-  memory_index& ensure_index(std::size_t property, bool unique) {
-    if (auto* existing = index(property)) {
-      existing->unique = existing->unique || unique;
-      return *existing;
-    }
-    auto made = std::make_unique<memory_index>();
-    made->unique = unique;
-    for (const auto& [id, row] : rows)
-      if (auto key = key_of(model_, row, property)) made->ids.emplace(std::move(*key), id);
-    indexes_[property] = std::move(made);
-    return *indexes_[property];
-  }
+  memory_index& ensure_index(std::size_t property, bool unique);
 
   /// A key that more than one row holds in the indexed `property`, or nullopt (null keys are not indexed, so they
   /// never count).
@@ -149,21 +121,7 @@ public:
   }
 
   /// Ids of the rows whose property equals key.
-  [[nodiscard]] std::vector<memory_key> lookup(std::size_t property, const memory_key& key) const {
-    std::vector<memory_key> ids;
-    if (property == model_.id_index()) {
-      if (rows.count(key)) ids.push_back(key);
-      return ids;
-    }
-    if (const auto* idx = index(property)) {
-      auto [first, last] = idx->ids.equal_range(key);
-      for (; first != last; ++first) ids.push_back(first->second);
-      return ids;
-    }
-    for (const auto& [id, row] : rows)
-      if (key_of(model_, row, property) == key) ids.push_back(id);
-    return ids;
-  }
+  [[nodiscard]] std::vector<memory_key> lookup(std::size_t property, const memory_key& key) const;
 
   void index_row(const void* row) {
     for (std::size_t i = 0; i < indexes_.size(); ++i) {
@@ -172,21 +130,7 @@ public:
     }
   }
 
-  void unindex_row(const void* row) {
-    for (std::size_t i = 0; i < indexes_.size(); ++i) {
-      if (indexes_[i] == nullptr) continue;
-      const auto key = key_of(model_, row, i);
-      if (!key) continue;
-      const auto id = id_of(row);
-      auto [first, last] = indexes_[i]->ids.equal_range(*key);
-      for (; first != last; ++first) {
-        if (first->second == id) {
-          indexes_[i]->ids.erase(first);
-          break;
-        }
-      }
-    }
-  }
+  void unindex_row(const void* row);
 
   /// A unique index that `row` would duplicate (ignoring the row with the same id): which property, and the id of
   /// the row that holds the key already.
@@ -196,19 +140,7 @@ public:
   };
 
   /// The first unique index that `row` would duplicate, or nullopt.
-  [[nodiscard]] std::optional<conflict> unique_conflict(const void* row) const {
-    for (std::size_t i = 0; i < indexes_.size(); ++i) {
-      const auto* idx = indexes_[i].get();
-      if (idx == nullptr || !idx->unique) continue;
-      const auto key = key_of(model_, row, i);
-      if (!key) continue;
-      const auto id = id_of(row);
-      auto [first, last] = idx->ids.equal_range(*key);
-      for (; first != last; ++first)
-        if (first->second != id) return conflict{i, first->second};
-    }
-    return std::nullopt;
-  }
+  [[nodiscard]] std::optional<conflict> unique_conflict(const void* row) const;
 
   std::pmr::map<memory_key, void*> rows{&row_memory_};  ///< id -> the row, owned by the table
   std::int64_t next_id = 1;
@@ -224,5 +156,9 @@ private:
 using memory_tables = std::unordered_map<const model_info*, std::shared_ptr<memory_table>>;
 
 }  // namespace tether::detail::memory
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/memory/impl/table.ipp>
+#endif
 
 #endif

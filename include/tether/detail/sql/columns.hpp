@@ -8,23 +8,18 @@
 #include <vector>
 
 #include <tether/connector.hpp>
+#include <tether/detail/config.hpp>
 #include <tether/model_info.hpp>
 
 namespace tether::detail {
 
 /// The property indexes a select reads, in column order: the query's fields (with the id), or every property.
-inline std::vector<std::size_t> selected_properties(const model_info& m, const query& q) {
-  std::vector<std::size_t> columns = q.fields;
-  if (columns.empty()) {
-    for (std::size_t i = 0; i < m.properties().size(); ++i) columns.push_back(i);
-    return columns;
-  }
-  bool has_id = false;
-  for (const auto f : columns) has_id = has_id || f == m.id_index();
-  if (!has_id) columns.insert(columns.begin(), m.id_index());
-  return columns;
-}
+TETHER_DECL std::vector<std::size_t> selected_properties(const model_info& m, const query& q);
 
 }  // namespace tether::detail
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/sql/impl/columns.ipp>
+#endif
 
 #endif

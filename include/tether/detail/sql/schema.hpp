@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include <tether/detail/config.hpp>
 #include <tether/detail/one_to_one.hpp>
 #include <tether/detail/sql/dialect.hpp>
 #include <tether/detail/sql/identifier.hpp>
@@ -46,34 +47,7 @@ inline std::string index_name(const dialect& d, std::string_view table, std::str
 
 /// The column definition of m's property `index`, as CREATE TABLE or ALTER TABLE ADD COLUMN writes it. `adding`
 /// gives a non-optional column the default that existing rows take.
-inline std::string column_definition(const dialect& d, const model_info& m, std::size_t index, bool adding) {
-  const stored_property& info = m.property(index);
-  std::string sql = quote_identifier(info.name);
-  sql += ' ';
-  sql += d.column_type(info.kind);
-  if (info.is_id) {
-    sql += info.kind == value_kind::integer ? d.generated_id : d.given_id;
-    return sql;
-  }
-  if (!info.nullable) {
-    sql += " NOT NULL";
-    if (adding) sql += std::string(" DEFAULT ") + d.column_default(info.kind);
-  }
-  if (const relation_info* relation = info.relation; relation != nullptr && relation->enforced) {
-    const model_info& target = relation->target();
-    if (d.names_foreign_keys) {
-      sql += " CONSTRAINT ";
-      append_identifier(sql, foreign_key_name(d, m, index));
-    }
-    sql += " REFERENCES ";
-    append_identifier(sql, target.name());
-    sql += " (";
-    append_identifier(sql, target.property(relation->target_property).name);
-    sql += ") ON DELETE ";
-    sql += delete_action_sql(relation->on_delete);
-  }
-  return sql;
-}
+TETHER_DECL std::string column_definition(const dialect& d, const model_info& m, std::size_t index, bool adding);
 
 inline std::string create_table(const dialect& d, const model_info& m) {
   std::string sql = "CREATE TABLE IF NOT EXISTS " + quote_identifier(m.name()) + " (";
@@ -102,17 +76,7 @@ struct index {
 
 /// The unique indexes on referenced target properties that are not the target's id: a server requires one of
 /// a foreign key's parent, so they come before m's table (when the target's table exists).
-inline std::vector<index> target_indexes(const dialect& d, const model_info& m) {
-  std::vector<index> out;
-  for (const auto& p : m.properties()) {
-    if (p.relation == nullptr) continue;
-    const model_info& target = p.relation->target();
-    if (p.relation->target_property == target.id_index()) continue;
-    out.push_back(
-        {target.name(), create_index(d, target.name(), target.property(p.relation->target_property).name, true)});
-  }
-  return out;
-}
+TETHER_DECL std::vector<index> target_indexes(const dialect& d, const model_info& m);
 
 /// An index on each of m's foreign keys (loose ones too), for include and for the server's ON DELETE checks; a
 /// one-to-one key has its unique index instead (one_to_one_indexes), which serves them as well.
@@ -134,16 +98,7 @@ struct one_to_one_index {
   std::string sql;
 };
 
-inline std::vector<one_to_one_index> one_to_one_indexes(const dialect& d, const model_info& m) {
-  std::vector<one_to_one_index> out;
-  for (std::size_t i = 0; i < m.properties().size(); ++i) {
-    if (const reflection_info* reflection = one_to_one(m, i)) {
-      const std::string_view column = m.property(i).name;
-      out.push_back({i, reflection, index_name(d, m.name(), column, true), create_index(d, m.name(), column, true)});
-    }
-  }
-  return out;
-}
+TETHER_DECL std::vector<one_to_one_index> one_to_one_indexes(const dialect& d, const model_info& m);
 
 /// The first value that more than one row of `table` holds in `column` (nulls never count), as one bound-free
 /// statement: the check a unique index needs before it is added to a table that has rows.
@@ -156,18 +111,12 @@ inline std::string repeated_value(std::string_view table, std::string_view colum
 /// The id of a row of m whose property `index` holds a given value (the first parameter): which row holds the
 /// one-to-one key a write was refused for. An update's row is in the table, so `other_than_id` leaves it out (its
 /// id the second parameter).
-inline std::string holder_of(const dialect& d, const model_info& m, std::size_t index, bool other_than_id) {
-  const std::string id = quote_identifier(m.id().name);
-  std::string sql = "SELECT " + id + " FROM " + quote_identifier(m.name()) + " WHERE " +
-                    quote_identifier(m.property(index).name) + " = ";
-  statement_text::append_placeholder(d, sql, 1);
-  if (other_than_id) {
-    sql += " AND " + id + " <> ";
-    statement_text::append_placeholder(d, sql, 2);
-  }
-  return sql + " ORDER BY " + id + " LIMIT 1";
-}
+TETHER_DECL std::string holder_of(const dialect& d, const model_info& m, std::size_t index, bool other_than_id);
 
 }  // namespace tether::detail::sql
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/sql/impl/schema.ipp>
+#endif
 
 #endif

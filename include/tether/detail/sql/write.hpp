@@ -11,6 +11,7 @@
 #include <utility>
 #include <variant>
 
+#include <tether/detail/config.hpp>
 #include <tether/detail/sql/dialect.hpp>
 #include <tether/detail/sql/identifier.hpp>
 #include <tether/detail/sql/statement_text.hpp>
@@ -32,47 +33,10 @@ inline bool id_is_generated(const model_info& m, const void* row) {
 
 /// `INSERT INTO t (columns) VALUES (...), ...` of `rows` rows; every property a column, in declaration order,
 /// but the id when `with_id` is false (the store's default generates it).
-inline std::string insert(const dialect& d, const model_info& m, std::size_t rows, bool with_id) {
-  const auto stored = [&](std::size_t i) { return with_id || i != m.id_index(); };
-  std::string sql = "INSERT INTO " + quote_identifier(m.name()) + " (";
-  bool first = true;
-  for (std::size_t i = 0; i < m.properties().size(); ++i) {
-    if (!stored(i)) continue;
-    if (!std::exchange(first, false)) sql += ", ";
-    append_identifier(sql, m.property(i).name);
-  }
-  sql += ") VALUES ";
-  std::size_t n = 0;
-  for (std::size_t r = 0; r < rows; ++r) {
-    sql += r == 0 ? "(" : ", (";
-    first = true;
-    for (std::size_t i = 0; i < m.properties().size(); ++i) {
-      if (!stored(i)) continue;
-      if (!std::exchange(first, false)) sql += ", ";
-      statement_text::append_placeholder(d, sql, ++n);
-    }
-    sql += ')';
-  }
-  return sql;
-}
+TETHER_DECL std::string insert(const dialect& d, const model_info& m, std::size_t rows, bool with_id);
 
 /// `UPDATE t SET ... WHERE id = ...`: binds every property but the id, in declaration order, then the id.
-inline std::string update(const dialect& d, const model_info& m) {
-  std::string sql = "UPDATE " + quote_identifier(m.name()) + " SET ";
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < m.properties().size(); ++i) {
-    if (i == m.id_index()) continue;
-    if (n > 0) sql += ", ";
-    append_identifier(sql, m.property(i).name);
-    sql += " = ";
-    statement_text::append_placeholder(d, sql, ++n);
-  }
-  const std::string id = quote_identifier(m.id().name);
-  if (n == 0) sql += id + " = " + id;  // a model of an id alone: the update only asks whether the row exists
-  sql += " WHERE " + id + " = ";
-  statement_text::append_placeholder(d, sql, n + 1);
-  return sql;
-}
+TETHER_DECL std::string update(const dialect& d, const model_info& m);
 
 /// `DELETE FROM t WHERE id = ...`: binds the id.
 inline std::string remove(const dialect& d, const model_info& m) {
@@ -82,5 +46,9 @@ inline std::string remove(const dialect& d, const model_info& m) {
 }
 
 }  // namespace tether::detail::sql
+
+#ifndef TETHER_SEPARATE_COMPILATION
+#include <tether/detail/sql/impl/write.ipp>
+#endif
 
 #endif
