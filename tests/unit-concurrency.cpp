@@ -17,6 +17,8 @@
 
 #include "support/gated_connector.hpp"
 
+namespace unit_concurrency {
+
 namespace {
 
 struct Customer {
@@ -483,3 +485,5 @@ TEST_CASE("has_one loads of many owners waiting for a worker are answered togeth
   const auto workers = static_cast<int>(std::max(2u, std::thread::hardware_concurrency()));
   CHECK(s.cubby_finds <= workers + 4);
 }
+
+}  // namespace unit_concurrency

@@ -14,6 +14,8 @@
 
 #include "support/models.hpp"
 
+namespace unit_definition {
+
 namespace {
 
 using tether_test::Customer;
@@ -697,3 +699,5 @@ TEST_CASE("verify: a has_many or has_one that the file lacks is a disagreement")
       R"(Client.relations.purchases: the file says nothing, the model says a hasMany relation to Purchase (foreignKey "clientId", primaryKey "id"))",
       R"(Client.relations.residence: the file says nothing, the model says a hasOne relation to Residence (foreignKey "ownerRef", primaryKey "id"))"});
 }
+
+}  // namespace unit_definition

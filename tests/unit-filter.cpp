@@ -8,6 +8,8 @@
 #include <tether/memory.hpp>
 #include <tether/tether.hpp>
 
+namespace unit_filter {
+
 namespace {
 
 struct Customer {
@@ -252,3 +254,5 @@ TEST_CASE("a value nested a hundred thousand levels deep is refused without exha
   const std::string deep_where = R"({"where": {"amount": )" + deep + "}}";
   CHECK_THROWS_AS(tether::filter::parse(deep_where), tether::validation_error);
 }
+
+}  // namespace unit_filter

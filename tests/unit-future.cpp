@@ -81,6 +81,8 @@ void operator delete(void* p, std::size_t) noexcept { free_block(p); }
 void operator delete(void* p, const std::nothrow_t&) noexcept { free_block(p); }
 #endif
 
+namespace unit_future {
+
 namespace {
 
 using tether::detail::future_result;
@@ -389,3 +391,5 @@ TEST_CASE("then and co_await on a relation load complete on the worker that answ
   CHECK(name.get() == "Bob");
   CHECK(continued_on.load() != std::this_thread::get_id());
 }
+
+}  // namespace unit_future

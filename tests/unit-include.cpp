@@ -99,10 +99,6 @@ std::vector<std::vector<std::int64_t>> novels_of(const std::vector<Writer>& writ
   return ids;
 }
 
-}  // namespace unit_include
-
-using namespace unit_include;
-
 TEST_CASE("a connector that does not page per partition gets no partition, and the datasource pages each owner") {
   const auto scope = tether::filter::parse(
       R"({"include": {"relation": "novels", "scope": {"order": "year DESC", "limit": 2, "skip": 1}}})");
@@ -135,3 +131,5 @@ TEST_CASE("a has_many include without paging is one plain query a batch on any c
   CHECK(ids[0].empty());
   CHECK(ids[2] == std::vector<std::int64_t>{2, 3});
 }
+
+}  // namespace unit_include

@@ -14,6 +14,8 @@
 
 #include "support/models.hpp"
 
+namespace unit_json {
+
 namespace {
 
 using tether_test::Customer;
@@ -659,3 +661,5 @@ TEST_CASE("json: a has_many declared by two models learns from JSON which one ho
   CHECK(wall.notes()->front().wall.key() == 2);
   CHECK_FALSE(wall.notes()->front().desk.key().has_value());
 }
+
+}  // namespace unit_json

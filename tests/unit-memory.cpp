@@ -28,6 +28,8 @@
 
 #include "support/models.hpp"
 
+namespace unit_memory {
+
 namespace {
 
 using tether_test::Customer;
@@ -576,3 +578,5 @@ TEST_CASE("memory: on_query's text is the query as LoopBack JSON, and include li
   CHECK(texts[0] == R"(Order {"where":{"amount":{"gt":1.0}}})");
   CHECK(texts[1] == R"(Customer {"where":{"id":{"inq":[1,2]}}})");
 }
+
+}  // namespace unit_memory

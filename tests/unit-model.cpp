@@ -20,6 +20,8 @@
 
 #include "support/models.hpp"
 
+namespace unit_model {
+
 namespace {
 
 using tether_test::Customer;
@@ -554,3 +556,5 @@ TEST_CASE("a self-referencing model reflects its own belongs_to: an employee's r
   CHECK(staff.property(staff.reflection(0).foreign_key).name == "managerId");
   CHECK(staff.reflection(0).referenced == tether::id_index<Staff>);
 }
+
+}  // namespace unit_model

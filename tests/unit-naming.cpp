@@ -2,6 +2,8 @@
 
 #include <tether/naming.hpp>
 
+namespace unit_naming {
+
 namespace shop {
 struct OrderItem {
   BOOST_HANA_DEFINE_STRUCT(OrderItem, (std::int64_t, id), (std::string, name));
@@ -62,3 +64,5 @@ TEST_CASE("camelize follows inflection.camelize: later parts are lower-cased, th
   CHECK(camel("URLResource") == "uRLResource");
   CHECK(camel("") == "");
 }
+
+}  // namespace unit_naming

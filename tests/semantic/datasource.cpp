@@ -7,6 +7,8 @@
 
 #include "semantic.hpp"
 
+namespace semantic_datasource {
+
 namespace {
 
 struct Customer {
@@ -285,3 +287,5 @@ TEST_CASE("a repository that outlives its datasource refuses to work") {
   }
   CHECK_THROWS_AS(kept->count(), tether::not_attached);
 }
+
+}  // namespace semantic_datasource

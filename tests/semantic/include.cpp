@@ -9,6 +9,8 @@
 #include "support/models.hpp"
 
 
+namespace semantic_include {
+
 namespace {
 
 using tether_test::Customer;
@@ -317,3 +319,5 @@ TEST_CASE("JSON of included rows: the relation as an object, null when no row ma
   CHECK_FALSE(plain.contains("customer"));
   CHECK(plain["customerId"] == 1);
 }
+
+}  // namespace semantic_include

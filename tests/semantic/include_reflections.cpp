@@ -13,7 +13,7 @@
 
 #include "semantic.hpp"
 
-namespace include_reflections {
+namespace semantic_include_reflections {
 
 struct Book;
 struct Profile;
@@ -119,9 +119,6 @@ std::vector<std::int64_t> ids_of(const Rows& rows) {
   return ids;
 }
 
-}  // namespace include_reflections
-
-using namespace include_reflections;
 
 TEST_CASE("include of a has_many loads every owner's rows by id in one query, an empty vector for none") {
   tether_test::datasource db{tether_test::make_connector()};
@@ -383,3 +380,5 @@ TEST_CASE("an unknown relation keeps LoopBack's wording through a reflection") {
   CHECK_THROWS_WITH(db.repository<Author>().find(tether::filter::parse(R"({"include": {"books": "chapter"}})")),
                     "Relation \"chapter\" is not defined for Book model");
 }
+
+}  // namespace semantic_include_reflections

@@ -12,6 +12,8 @@
 #include "semantic.hpp"
 #include "support/models.hpp"
 
+namespace semantic_integrity {
+
 namespace {
 
 using tether_test::Customer;
@@ -648,3 +650,5 @@ TEST_CASE("a primary_key target property is unique and cannot change while refer
              Catch::Contains("cannot change Customer.email") && Catch::Contains("Newsletter.subscriberId"));
   CHECK(customers.find_by_id(alice.id)->email == "alice@example.com");
 }
+
+}  // namespace semantic_integrity

@@ -17,6 +17,8 @@
 
 #include "semantic.hpp"
 
+namespace semantic_one_to_one {
+
 namespace {
 
 struct Passport;
@@ -373,3 +375,5 @@ TEST_CASE("one-to-one: autoupdate refuses a table whose rows share a key, naming
   passports.create(another);  // still no unique index
   CHECK(passports.count() == 4u);
 }
+
+}  // namespace semantic_one_to_one

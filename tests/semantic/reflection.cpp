@@ -17,6 +17,8 @@
 
 #include "semantic.hpp"
 
+namespace semantic_reflection {
+
 namespace {
 
 struct Purchase;
@@ -673,3 +675,5 @@ TEST_CASE("the has_one cache is tied to the owner's id") {
   CHECK(s.locker.get().get() == nullptr);
   CHECK(s.locker.loaded());
 }
+
+}  // namespace semantic_reflection

@@ -12,6 +12,8 @@
 #include "semantic.hpp"
 #include "support/models.hpp"
 
+namespace semantic_relation {
+
 namespace {
 
 using tether_test::Customer;
@@ -608,3 +610,5 @@ TEST_CASE("a refused create of a row with a loaded relation leaves the row as it
   CHECK(o.customer() == ghost);
   CHECK(s.orders.count() == 0);
 }
+
+}  // namespace semantic_relation

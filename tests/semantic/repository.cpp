@@ -23,6 +23,8 @@
 #include "semantic.hpp"
 #include "support/models.hpp"
 
+namespace semantic_repository {
+
 namespace {
 
 using tether_test::Customer;
@@ -636,3 +638,5 @@ TEST_CASE("on_query(nullptr) removes the hook") {
 
   CHECK(log.take().empty());
 }
+
+}  // namespace semantic_repository

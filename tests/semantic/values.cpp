@@ -13,6 +13,8 @@
 #include "semantic.hpp"
 #include "support/models.hpp"
 
+namespace semantic_values {
+
 namespace {
 
 using tether_test::Customer;
@@ -281,3 +283,5 @@ TEST_CASE("a write refused inside a transaction undoes itself only") {
   CHECK(customers.count() == 1u);
   CHECK(db.repository<Order>().count() == 1u);
 }
+
+}  // namespace semantic_values
