@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <tether/detail/config.hpp>
+
 namespace tether::detail {
 
 TETHER_DECL std::string describe_json(const nlohmann::json& value);
@@ -18,7 +20,6 @@ TETHER_DECL std::string describe_json(const nlohmann::json& value);
 }  // namespace tether::detail
 
 #ifndef TETHER_SEPARATE_COMPILATION
-#include <tether/detail/config.hpp>
 #include <tether/detail/impl/describe_json.ipp>
 #endif
 

@@ -9,6 +9,8 @@
 #include <cstddef>
 #include <string_view>
 
+#include <tether/detail/config.hpp>
+
 namespace tether::detail {
 
 /// Whether `text` matches `pattern`.
@@ -17,7 +19,6 @@ TETHER_DECL bool like_match(std::string_view text, std::string_view pattern);
 }  // namespace tether::detail
 
 #ifndef TETHER_SEPARATE_COMPILATION
-#include <tether/detail/config.hpp>
 #include <tether/detail/impl/like.ipp>
 #endif
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <string_view>
 
+#include <tether/detail/config.hpp>
+
 namespace tether::detail {
 
 TETHER_DECL std::string format_iso8601(std::chrono::system_clock::time_point t);
@@ -20,7 +22,6 @@ TETHER_DECL std::optional<std::chrono::system_clock::time_point> parse_iso8601(s
 }  // namespace tether::detail
 
 #ifndef TETHER_SEPARATE_COMPILATION
-#include <tether/detail/config.hpp>
 #include <tether/detail/impl/time.ipp>
 #endif
 
