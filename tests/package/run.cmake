@@ -22,6 +22,11 @@ endif()
 if(NOT CONFIG)
   set(CONFIG Release)
 endif()
+# The consumer is built without optimisation or debug information, whatever CONFIG tether was built with: what
+# is tested is how the package is found, linked and run, and it is compiled twice (header-only and
+# tether::compiled).
+set(consumer_config Debug)
+set(consumer_build_type "-DCMAKE_BUILD_TYPE=${consumer_config}" "-DCMAKE_CXX_FLAGS_DEBUG=-O0")
 file(REMOVE_RECURSE "${WORK_DIR}")
 set(build_dir "${WORK_DIR}/build")
 
@@ -29,7 +34,7 @@ if(MODE STREQUAL "find_package")
   file(REMOVE_RECURSE "${PREFIX}")
   run("${CMAKE_COMMAND}" --install "${TETHER_BINARY_DIR}" --prefix "${PREFIX}" --config "${CONFIG}")
   run("${CMAKE_COMMAND}" -S "${TETHER_SOURCE_DIR}/tests/package/consumer" -B "${build_dir}" ${generator_args}
-      "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_BUILD_TYPE=${CONFIG}" "-DCMAKE_PREFIX_PATH=${PREFIX}"
+      "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" ${consumer_build_type} "-DCMAKE_PREFIX_PATH=${PREFIX}"
       -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF)
   # Prove the installed package was used, not some other tether on the machine.
   file(STRINGS "${build_dir}/CMakeCache.txt" tether_dir REGEX "^tether_DIR:")
@@ -43,16 +48,16 @@ if(MODE STREQUAL "find_package")
   set(executable consumer)
 elseif(MODE STREQUAL "add_subdirectory")
   run("${CMAKE_COMMAND}" -S "${TETHER_SOURCE_DIR}/tests/package/subdir" -B "${build_dir}" ${generator_args}
-      "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" "-DCMAKE_BUILD_TYPE=${CONFIG}"
+      "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}" ${consumer_build_type}
       "-DTETHER_SOURCE_DIR=${TETHER_SOURCE_DIR}")
   set(executable subdir)
 else()
   message(FATAL_ERROR "run.cmake: MODE must be find_package or add_subdirectory, not '${MODE}'")
 endif()
 
-run("${CMAKE_COMMAND}" --build "${build_dir}" --config "${CONFIG}")
+run("${CMAKE_COMMAND}" --build "${build_dir}" --config "${consumer_config}")
 # Header-only, then tether::compiled (the same program).
 foreach(name ${executable} ${executable}_compiled)
-  find_program(program_${name} ${name} PATHS "${build_dir}" "${build_dir}/${CONFIG}" NO_DEFAULT_PATH REQUIRED)
+  find_program(program_${name} ${name} PATHS "${build_dir}" "${build_dir}/${consumer_config}" NO_DEFAULT_PATH REQUIRED)
   run("${program_${name}}")
 endforeach()
